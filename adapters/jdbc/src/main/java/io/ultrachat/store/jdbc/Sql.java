@@ -1,0 +1,79 @@
+package io.ultrachat.store.jdbc;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Statement helpers over one connection: the small JDBC vocabulary every store shares.
+ * Parameters may be {@code null}, {@link Optional}, {@code Long}, {@code Integer},
+ * {@code Boolean}, {@code String} or {@code byte[]}; booleans are written as 0/1 integers on
+ * SQLite and as booleans on PostgreSQL by the driver.
+ */
+public final class Sql {
+  private final Connection connection;
+
+  Sql(Connection connection) {
+    this.connection = connection;
+  }
+
+  public Connection connection() {
+    return connection;
+  }
+
+  public <T> List<T> query(String sql, RowMapper<T> mapper, Object... params) throws SQLException {
+    try (PreparedStatement ps = prepare(sql, params); ResultSet rs = ps.executeQuery()) {
+      List<T> out = new ArrayList<>();
+      while (rs.next()) {
+        out.add(mapper.map(rs));
+      }
+      return out;
+    }
+  }
+
+  public <T> Optional<T> queryOne(String sql, RowMapper<T> mapper, Object... params) throws SQLException {
+    try (PreparedStatement ps = prepare(sql, params); ResultSet rs = ps.executeQuery()) {
+      return rs.next() ? Optional.of(mapper.map(rs)) : Optional.empty();
+    }
+  }
+
+  public int update(String sql, Object... params) throws SQLException {
+    try (PreparedStatement ps = prepare(sql, params)) {
+      return ps.executeUpdate();
+    }
+  }
+
+  private PreparedStatement prepare(String sql, Object... params) throws SQLException {
+    PreparedStatement ps = connection.prepareStatement(sql);
+    try {
+      for (int i = 0; i < params.length; i++) {
+        Object p = params[i] instanceof Optional<?> o ? o.orElse(null) : params[i];
+        if (p == null) {
+          ps.setNull(i + 1, Types.NULL);
+        } else {
+          ps.setObject(i + 1, p);
+        }
+      }
+      return ps;
+    } catch (SQLException e) {
+      ps.close();
+      throw e;
+    }
+  }
+
+  /** A nullable BIGINT column. */
+  public static Optional<Long> optionalLong(ResultSet rs, String column) throws SQLException {
+    long v = rs.getLong(column);
+    return rs.wasNull() ? Optional.empty() : Optional.of(v);
+  }
+
+  /** A nullable text column. */
+  public static Optional<String> optionalString(ResultSet rs, String column) throws SQLException {
+    return Optional.ofNullable(rs.getString(column));
+  }
+}

@@ -1,0 +1,38 @@
+package io.ultrachat.kernel.http;
+
+import io.ultrachat.kernel.error.InvalidInput;
+import io.ultrachat.kernel.error.Unauthenticated;
+import java.util.Optional;
+
+/** What a handler sees of an HTTP request. Implemented by the gateway. */
+public interface ApiRequest {
+  /** A path parameter named in the endpoint's template, e.g. {@code sessionId}. */
+  String pathParam(String name);
+
+  Optional<String> query(String name);
+
+  Optional<String> header(String name);
+
+  /**
+   * The JSON body bound to a record.
+   *
+   * @throws InvalidInput if the body is missing, not JSON, of the wrong shape, or has
+   *     unknown or mistyped fields; the message names the field
+   */
+  <T> T body(Class<T> type);
+
+  /** Like {@link #body} but an absent body gives empty instead of an error. */
+  <T> Optional<T> optionalBody(Class<T> type);
+
+  Optional<Principal> principal();
+
+  default Principal requirePrincipal() {
+    return principal().orElseThrow(() -> new Unauthenticated("authentication required"));
+  }
+
+  /** The client address as the gateway determined it (trusted proxies considered). */
+  String clientAddress();
+
+  /** The request id, also returned as {@code X-Request-Id} and present in every log line. */
+  String requestId();
+}
