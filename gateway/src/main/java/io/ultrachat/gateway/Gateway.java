@@ -1,0 +1,493 @@
+package io.ultrachat.gateway;
+
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.ultrachat.kernel.config.Settings;
+import io.ultrachat.kernel.error.Forbidden;
+import io.ultrachat.kernel.error.Unauthenticated;
+import io.ultrachat.kernel.error.Unavailable;
+import io.ultrachat.kernel.http.Access;
+import io.ultrachat.kernel.http.ApiResponse;
+import io.ultrachat.kernel.http.EdgeAuthenticator;
+import io.ultrachat.kernel.http.Endpoint;
+import io.ultrachat.kernel.http.HttpMethod;
+import io.ultrachat.kernel.http.Principal;
+import io.ultrachat.kernel.json.Json;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * The public HTTP edge of UltraChat.
+ *
+ * <p>Design notes. Every request passes one short pipeline: request id and security headers →
+ * CORS → (body limit) → endpoint dispatch. Dispatch leaves the event loop for a virtual
+ * thread, where it applies the endpoint's rate-limit family, authenticates the bearer token,
+ * checks {@link Access}, and runs the handler; the response is written back on the request's
+ * event loop. Every failure, wherever it arises, ends in {@link ProblemMapper} and leaves as
+ * {@code application/problem+json}. Request latency is recorded per route template, method
+ * and status, never per raw path.
+ *
+ * <p>One Vert.x HTTP server is bound per event loop on the same port, so connections spread
+ * over all cores.
+ */
+public final class Gateway {
+  private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
+  private static final String REQUEST_ID = "requestId";
+  private static final String ROUTE = "route";
+  private static final Pattern SAFE_REQUEST_ID = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
+  private static final int MAX_IN_FLIGHT = 10_000;
+  private static final String CSP =
+      "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'";
+
+  private final Vertx vertx;
+  private final Settings settings;
+  private final List<Endpoint> endpoints;
+  private final EdgeAuthenticator authenticator;
+  private final List<ReadinessCheck> readiness;
+  private final PrometheusMeterRegistry metrics;
+  private final StaticContent web;
+  private final RateLimiter authLimiter;
+  private final RateLimiter userLimiter;
+  private final RateLimiter anonymousLimiter;
+  private final Set<String> corsOrigins;
+  private final boolean trustForwarded;
+  private final ExecutorService workers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("api-", 0).factory());
+  private final Semaphore inFlight = new Semaphore(MAX_IN_FLIGHT);
+  private final List<HttpServer> servers = new ArrayList<>();
+  private final List<String> servedRoutes = new ArrayList<>();
+  private volatile boolean draining;
+
+  public Gateway(Vertx vertx, Settings settings, List<Endpoint> endpoints, EdgeAuthenticator authenticator,
+      List<ReadinessCheck> readiness, PrometheusMeterRegistry metrics, StaticContent web) {
+    this.vertx = vertx;
+    this.settings = settings;
+    this.endpoints = List.copyOf(endpoints);
+    this.authenticator = authenticator;
+    this.readiness = List.copyOf(readiness);
+    this.metrics = metrics;
+    this.web = web;
+    this.authLimiter = new RateLimiter("rate-limited", settings.get(GatewaySettings.AUTH_LIMIT), settings.get(GatewaySettings.AUTH_WINDOW));
+    this.userLimiter = new RateLimiter("rate-limited", settings.get(GatewaySettings.USER_LIMIT), settings.get(GatewaySettings.USER_WINDOW));
+    this.anonymousLimiter = new RateLimiter("rate-limited", settings.get(GatewaySettings.ANONYMOUS_LIMIT),
+        settings.get(GatewaySettings.ANONYMOUS_WINDOW));
+    this.corsOrigins = Arrays.stream(settings.get(GatewaySettings.CORS_ORIGINS).split(","))
+        .map(String::strip).filter(s -> !s.isEmpty()).collect(Collectors.toUnmodifiableSet());
+    this.trustForwarded = settings.get(GatewaySettings.TRUST_FORWARDED);
+  }
+
+  /** Binds the servers; completes with the port actually bound (useful with port 0). */
+  public int start() {
+    Router router = router();
+    int loops = settings.get(GatewaySettings.EVENT_LOOPS);
+    int instances = loops > 0 ? loops : Runtime.getRuntime().availableProcessors();
+    String host = settings.get(GatewaySettings.HOST);
+    HttpServerOptions options = new HttpServerOptions()
+        .setHost(host)
+        .setMaxHeaderSize(16 * 1024)
+        .setMaxInitialLineLength(8 * 1024)
+        .setIdleTimeout(300)
+        .setIdleTimeoutUnit(TimeUnit.SECONDS)
+        .setTcpNoDelay(true);
+    int port = bind(router, options.setPort(settings.get(GatewaySettings.PORT)));
+    for (int i = 1; i < instances; i++) {
+      bind(router, new HttpServerOptions(options).setPort(port));
+    }
+    return port;
+  }
+
+  private int bind(Router router, HttpServerOptions options) {
+    HttpServer server = vertx.createHttpServer(options).requestHandler(router);
+    try {
+      HttpServer bound = server.listen().await(30, TimeUnit.SECONDS);
+      servers.add(bound);
+      return bound.actualPort();
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot listen on " + options.getHost() + ":" + options.getPort()
+          + " (set http.port / --port to a free port): " + e.getMessage(), e);
+    }
+  }
+
+  /** The API routes served, as {@code METHOD /path/{param}}, for the OpenAPI conformance test. */
+  public List<String> routes() {
+    return List.copyOf(servedRoutes);
+  }
+
+  /**
+   * Stops taking new requests, lets in-flight ones finish within the grace period, then
+   * closes the listeners.
+   */
+  public void stop() {
+    draining = true;
+    Duration grace = settings.get(GatewaySettings.SHUTDOWN_GRACE);
+    try {
+      for (HttpServer s : servers) {
+        s.shutdown(grace.toMillis(), TimeUnit.MILLISECONDS).await(grace.toMillis() + 5000, TimeUnit.MILLISECONDS);
+      }
+    } catch (Exception e) {
+      LOG.warn("HTTP shutdown did not complete cleanly: {}", e.getMessage());
+    }
+    workers.shutdown();
+    try {
+      if (!workers.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+        workers.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private Router router() {
+    Router router = Router.router(vertx);
+    router.route().handler(this::prelude);
+    long maxBody = settings.get(GatewaySettings.MAX_BODY);
+    for (Endpoint e : endpoints) {
+      String vertxPath = e.path().replaceAll("\\{([A-Za-z0-9]+)}", ":$1");
+      io.vertx.core.http.HttpMethod method = io.vertx.core.http.HttpMethod.valueOf(e.method().name());
+      var route = router.route(method, vertxPath);
+      if (hasBody(e.method())) {
+        route.handler(BodyHandler.create(false).setBodyLimit(maxBody));
+      }
+      route.handler(dispatch(e));
+      servedRoutes.add(e.method().name() + " " + e.path());
+    }
+    router.get("/health/live").handler(ctx -> {
+      ctx.put(ROUTE, "/health/live");
+      sendJson(ctx, 200, Map.of("status", draining ? "draining" : "up"));
+    });
+    router.get("/health/ready").handler(this::ready);
+    router.get("/metrics").handler(this::scrape);
+    servedRoutes.addAll(List.of("GET /health/live", "GET /health/ready", "GET /metrics"));
+    router.get("/*").handler(this::staticFile);
+    router.route().failureHandler(this::failure);
+    router.errorHandler(404, ctx -> sendProblem(ctx, new EdgeRejection(404, "no-route", "no such resource: " + ctx.request().path())));
+    router.errorHandler(405, ctx -> sendProblem(ctx, new EdgeRejection(405, "method-not-allowed",
+        ctx.request().method() + " is not supported on " + ctx.request().path())));
+    return router;
+  }
+
+  private static boolean hasBody(HttpMethod m) {
+    return m == HttpMethod.POST || m == HttpMethod.PUT || m == HttpMethod.PATCH;
+  }
+
+  private void prelude(RoutingContext ctx) {
+    String incoming = ctx.request().getHeader("X-Request-Id");
+    String id = incoming != null && SAFE_REQUEST_ID.matcher(incoming).matches() ? incoming : newRequestId();
+    ctx.put(REQUEST_ID, id);
+    long start = System.nanoTime();
+    HttpServerResponse res = ctx.response();
+    res.putHeader("X-Request-Id", id)
+        .putHeader("X-Content-Type-Options", "nosniff")
+        .putHeader("Referrer-Policy", "no-referrer")
+        .putHeader("X-Frame-Options", "DENY");
+    ctx.addEndHandler(done -> record(ctx, start));
+    if (!cors(ctx)) {
+      return;
+    }
+    ctx.next();
+  }
+
+  private void record(RoutingContext ctx, long start) {
+    String route = ctx.get(ROUTE);
+    if (route == null) {
+      route = ctx.response().getStatusCode() == 404 ? "unmatched" : "other";
+    }
+    Timer.builder("http.server.requests")
+        .description("HTTP requests by route template, method and status")
+        .tags("method", ctx.request().method().name(), "route", route, "status", Integer.toString(ctx.response().getStatusCode()))
+        .publishPercentileHistogram()
+        .minimumExpectedValue(Duration.ofMillis(1))
+        .maximumExpectedValue(Duration.ofSeconds(10))
+        .register(metrics)
+        .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+  }
+
+  private static String newRequestId() {
+    UUID u = UUID.randomUUID();
+    return Long.toHexString(u.getMostSignificantBits()) + Long.toHexString(u.getLeastSignificantBits()).substring(0, 4);
+  }
+
+  /** Applies the CORS policy; returns false when the request was answered (a preflight). */
+  private boolean cors(RoutingContext ctx) {
+    String origin = ctx.request().getHeader("Origin");
+    boolean preflight = ctx.request().method() == io.vertx.core.http.HttpMethod.OPTIONS
+        && ctx.request().getHeader("Access-Control-Request-Method") != null;
+    if (origin == null) {
+      return true;
+    }
+    boolean allowed = corsOrigins.contains("*") || corsOrigins.contains(origin);
+    HttpServerResponse res = ctx.response();
+    if (allowed) {
+      res.putHeader("Access-Control-Allow-Origin", origin)
+          .putHeader("Vary", "Origin")
+          .putHeader("Access-Control-Expose-Headers", "X-Request-Id, Retry-After");
+    }
+    if (preflight) {
+      ctx.put(ROUTE, "preflight");
+      if (!allowed) {
+        sendProblem(ctx, new EdgeRejection(403, "cors-origin-denied", "cross-origin requests from " + origin + " are not allowed"));
+        return false;
+      }
+      res.putHeader("Access-Control-Allow-Methods", "GET, POST, PUT, PATCH, DELETE")
+          .putHeader("Access-Control-Allow-Headers", "Authorization, Content-Type, X-Request-Id")
+          .putHeader("Access-Control-Max-Age", "600")
+          .setStatusCode(204)
+          .end();
+      return false;
+    }
+    return true;
+  }
+
+  private io.vertx.core.Handler<RoutingContext> dispatch(Endpoint endpoint) {
+    boolean takesBody = hasBody(endpoint.method());
+    return ctx -> {
+      ctx.put(ROUTE, endpoint.path());
+      Buffer body = takesBody && ctx.body() != null ? ctx.body().buffer() : null;
+      if (body != null && body.length() > 0 && !isJson(ctx.request().getHeader(HttpHeaders.CONTENT_TYPE))) {
+        sendProblem(ctx, new EdgeRejection(415, "unsupported-media-type", "the body must be sent as Content-Type: application/json"));
+        return;
+      }
+      if (draining || !inFlight.tryAcquire()) {
+        sendProblem(ctx, new Unavailable(draining ? "the server is shutting down; retry on another node" : "the server is overloaded; retry shortly"));
+        return;
+      }
+      String requestId = ctx.get(REQUEST_ID);
+      BoundRequest request = new BoundRequest(Map.copyOf(ctx.pathParams()), ctx.queryParams(), ctx.request().headers(), body,
+          clientAddress(ctx), requestId);
+      String authorization = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
+      Context eventLoop = vertx.getOrCreateContext();
+      workers.execute(() -> {
+        MDC.put(REQUEST_ID, requestId);
+        Object outcome;
+        try {
+          outcome = invoke(endpoint, request, authorization);
+        } catch (Throwable t) {
+          outcome = t;
+        } finally {
+          MDC.remove(REQUEST_ID);
+          inFlight.release();
+        }
+        Object result = outcome;
+        eventLoop.runOnContext(v -> {
+          if (result instanceof ApiResponse response) {
+            send(ctx, response);
+          } else {
+            sendProblem(ctx, (Throwable) result);
+          }
+        });
+      });
+    };
+  }
+
+  private ApiResponse invoke(Endpoint endpoint, BoundRequest request, String authorization) {
+    if (endpoint.limit() == Endpoint.RateLimitClass.AUTH) {
+      authLimiter.acquire(request.clientAddress());
+    }
+    Access access = endpoint.access();
+    if (access.kind() == Access.Kind.PUBLIC) {
+      if (endpoint.limit() == Endpoint.RateLimitClass.API) {
+        anonymousLimiter.acquire(request.clientAddress());
+      }
+    } else {
+      Principal principal = authenticate(authorization);
+      authorize(access, principal);
+      request.authenticatedAs(principal);
+      userLimiter.acquire(Long.toString(principal.userId()));
+    }
+    return endpoint.handler().handle(request);
+  }
+
+  private Principal authenticate(String authorization) {
+    if (authorization == null || authorization.isBlank()) {
+      throw new Unauthenticated("missing-token", "this endpoint needs credentials: send Authorization: Bearer <token>");
+    }
+    if (authorization.length() < 8 || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      throw new Unauthenticated("invalid-token", "the Authorization header must use the Bearer scheme");
+    }
+    String token = authorization.substring(7).strip();
+    if (token.isEmpty()) {
+      throw new Unauthenticated("invalid-token", "the bearer token is empty");
+    }
+    return authenticator.authenticate(token);
+  }
+
+  private static void authorize(Access access, Principal p) {
+    switch (access.kind()) {
+      case SCOPED -> {
+        if (!p.hasScope(access.scope())) {
+          throw new Forbidden("insufficient-scope", "this token lacks the '" + access.scope() + "' scope");
+        }
+      }
+      case USER_SESSION -> {
+        if (!p.isLoginSession()) {
+          throw new Forbidden("login-session-required", "this endpoint needs a signed-in person, not an API token");
+        }
+      }
+      case ADMIN -> {
+        if (!p.isLoginSession() || !p.admin()) {
+          throw new Forbidden("admin-required", "this endpoint is for admins");
+        }
+      }
+      case PUBLIC -> { }
+    }
+  }
+
+  private String clientAddress(RoutingContext ctx) {
+    if (trustForwarded) {
+      String forwarded = ctx.request().getHeader("X-Forwarded-For");
+      if (forwarded != null && !forwarded.isBlank()) {
+        return forwarded.split(",")[0].strip();
+      }
+    }
+    return ctx.request().remoteAddress() == null ? "unknown" : ctx.request().remoteAddress().hostAddress();
+  }
+
+  private static boolean isJson(String contentType) {
+    if (contentType == null) {
+      return false;
+    }
+    String base = contentType.split(";")[0].strip().toLowerCase();
+    return base.equals("application/json") || (base.startsWith("application/") && base.endsWith("+json"));
+  }
+
+  private void ready(RoutingContext ctx) {
+    ctx.put(ROUTE, "/health/ready");
+    Context eventLoop = vertx.getOrCreateContext();
+    workers.execute(() -> {
+      Map<String, String> checks = new LinkedHashMap<>();
+      boolean up = !draining;
+      for (ReadinessCheck c : readiness) {
+        boolean ok;
+        try {
+          ok = c.check().getAsBoolean();
+        } catch (RuntimeException e) {
+          ok = false;
+        }
+        checks.put(c.name(), ok ? "up" : "down");
+        up &= ok;
+      }
+      boolean allUp = up;
+      eventLoop.runOnContext(v -> sendJson(ctx, allUp ? 200 : 503, Map.of("status", allUp ? "up" : "down", "checks", checks)));
+    });
+  }
+
+  private void scrape(RoutingContext ctx) {
+    ctx.put(ROUTE, "/metrics");
+    Context eventLoop = vertx.getOrCreateContext();
+    workers.execute(() -> {
+      String text = metrics.scrape();
+      eventLoop.runOnContext(v -> ctx.response()
+          .putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")
+          .end(text));
+    });
+  }
+
+  private void staticFile(RoutingContext ctx) {
+    Optional<StaticContent.Asset> asset = web.find(ctx.normalizedPath());
+    if (asset.isEmpty()) {
+      ctx.next();
+      return;
+    }
+    ctx.put(ROUTE, "static");
+    StaticContent.Asset a = asset.get();
+    HttpServerResponse res = ctx.response()
+        .putHeader("ETag", a.etag())
+        .putHeader(HttpHeaders.CACHE_CONTROL, "no-cache")
+        .putHeader("Content-Security-Policy", CSP);
+    if (a.etag().equals(ctx.request().getHeader(HttpHeaders.IF_NONE_MATCH))) {
+      res.setStatusCode(304).end();
+      return;
+    }
+    res.putHeader(HttpHeaders.CONTENT_TYPE, a.contentType()).end(Buffer.buffer(a.bytes()));
+  }
+
+  private void failure(RoutingContext ctx) {
+    Throwable failure = ctx.failure();
+    int status = ctx.statusCode();
+    if (failure == null || status == 413) {
+      Throwable mapped = switch (status) {
+        case 413 -> new EdgeRejection(413, "payload-too-large",
+            "the request body is larger than " + settings.get(GatewaySettings.MAX_BODY) + " bytes");
+        case 400 -> new EdgeRejection(400, "bad-request", "the request could not be read");
+        case 404 -> new EdgeRejection(404, "no-route", "no such resource");
+        case 405 -> new EdgeRejection(405, "method-not-allowed", "method not allowed");
+        default -> new IllegalStateException("request failed with status " + status);
+      };
+      sendProblem(ctx, mapped);
+    } else {
+      sendProblem(ctx, failure);
+    }
+  }
+
+  private void send(RoutingContext ctx, ApiResponse response) {
+    HttpServerResponse res = ctx.response();
+    if (res.ended() || res.closed()) {
+      return;
+    }
+    res.setStatusCode(response.status());
+    response.headers().forEach(res::putHeader);
+    if (!response.headers().containsKey("Cache-Control")) {
+      res.putHeader(HttpHeaders.CACHE_CONTROL, "no-store");
+    }
+    if (response.body() == null) {
+      res.end();
+      return;
+    }
+    try {
+      byte[] bytes = Json.mapper().writeValueAsBytes(response.body());
+      res.putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(Buffer.buffer(bytes));
+    } catch (Exception e) {
+      res.setStatusCode(200);
+      sendProblem(ctx, e);
+    }
+  }
+
+  private void sendJson(RoutingContext ctx, int status, Object body) {
+    send(ctx, new ApiResponse(status, body, Map.of()));
+  }
+
+  private void sendProblem(RoutingContext ctx, Throwable failure) {
+    HttpServerResponse res = ctx.response();
+    if (res.ended() || res.closed()) {
+      return;
+    }
+    Problem p = ProblemMapper.toProblem(failure, ctx.get(REQUEST_ID) == null ? "" : ctx.get(REQUEST_ID));
+    res.setStatusCode(p.status()).putHeader(HttpHeaders.CACHE_CONTROL, "no-store");
+    p.retryAfterSeconds().ifPresent(s -> res.putHeader("Retry-After", Long.toString(s)));
+    if (p.status() == 401) {
+      res.putHeader("WWW-Authenticate", "Bearer realm=\"ultrachat\", error=\"invalid_token\"");
+    }
+    try {
+      res.putHeader(HttpHeaders.CONTENT_TYPE, "application/problem+json").end(Buffer.buffer(Json.mapper().writeValueAsBytes(p)));
+    } catch (Exception e) {
+      LOG.error("request {}: cannot write problem {}", p.requestId(), p.code(), e);
+      res.setStatusCode(500).end();
+    }
+  }
+}

@@ -1,0 +1,204 @@
+package io.ultrachat.server;
+
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.DiskSpaceMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.ultrachat.auth.AuthModule;
+import io.ultrachat.auth.AuthSettings;
+import io.ultrachat.gateway.Gateway;
+import io.ultrachat.gateway.ReadinessCheck;
+import io.ultrachat.gateway.StaticContent;
+import io.ultrachat.kernel.config.Settings;
+import io.ultrachat.kernel.http.Endpoint;
+import io.ultrachat.kernel.id.IdGenerator;
+import io.ultrachat.store.jdbc.Database;
+import io.ultrachat.store.jdbc.DatabaseUrl;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.file.FileSystemOptions;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * One UltraChat process: the databases it needs, the services it runs and the HTTP edge in
+ * front of them. Start with {@link #start}; {@link #close} shuts down gracefully in reverse
+ * order (stop taking requests, finish in-flight ones, close pools).
+ */
+public final class UltraChatServer implements AutoCloseable {
+  /** The services this build can run. */
+  public static final Set<String> KNOWN_SERVICES = Set.of("gateway", "auth");
+
+  private final Settings settings;
+  private final List<AutoCloseable> resources = new ArrayList<>();
+  private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private Vertx vertx;
+  private Gateway gateway;
+  private AuthModule auth;
+  private int port;
+
+  private UltraChatServer(Settings settings) {
+    this.settings = settings;
+  }
+
+  public static UltraChatServer start(Settings settings, Clock clock) {
+    UltraChatServer server = new UltraChatServer(settings);
+    try {
+      server.boot(clock);
+      return server;
+    } catch (RuntimeException e) {
+      server.close();
+      throw e;
+    }
+  }
+
+  /** Parses {@code services}; {@code all} means every known service. */
+  public static Set<String> services(Settings settings) {
+    Set<String> out = new LinkedHashSet<>();
+    for (String s : settings.get(ServerSettings.SERVICES).split(",")) {
+      String name = s.strip().toLowerCase(Locale.ROOT);
+      if (name.isEmpty()) {
+        continue;
+      }
+      if (name.equals("all")) {
+        out.addAll(KNOWN_SERVICES);
+      } else if (KNOWN_SERVICES.contains(name)) {
+        out.add(name);
+      } else {
+        throw new IllegalArgumentException("invalid setting services: unknown service '" + name + "'; known services are "
+            + String.join(", ", KNOWN_SERVICES.stream().sorted().toList()));
+      }
+    }
+    if (out.isEmpty()) {
+      throw new IllegalArgumentException("invalid setting services: name at least one service, or 'all'");
+    }
+    if (!out.contains("auth")) {
+      throw new IllegalArgumentException("invalid setting services: every process currently needs the auth service"
+          + " (a gateway routing to remote services is not part of this build); use --services=all or --services=auth");
+    }
+    return out;
+  }
+
+  private void boot(Clock clock) {
+    Set<String> services = services(settings);
+    Database authDb = openDatabase("auth", AuthSettings.DATABASE_URL.key(), settings.get(AuthSettings.DATABASE_URL));
+    IdGenerator ids = new IdGenerator(clock, settings.get(ServerSettings.NODE_ID));
+    auth = new AuthModule(settings, authDb, clock, ids);
+
+    List<Endpoint> endpoints = new ArrayList<>(auth.endpoints());
+    endpoints.add(OpenApiDocument.endpoint());
+    bindSystemMetrics();
+
+    vertx = Vertx.vertx(new VertxOptions()
+        .setFileSystemOptions(new FileSystemOptions().setFileCachingEnabled(false).setClassPathResolvingEnabled(false)));
+    gateway = new Gateway(vertx, settings, endpoints, auth.authenticator(),
+        List.of(new ReadinessCheck("database", authDb::isReachable)), metrics, new StaticContent("META-INF/ultrachat/web"));
+    port = gateway.start();
+    if (!services.contains("gateway")) {
+      // Without the gateway role the process still answers on its port, but only as the named services.
+      org.slf4j.LoggerFactory.getLogger(UltraChatServer.class).info("running services {}", services);
+    }
+  }
+
+  private final Map<String, Database> databases = new LinkedHashMap<>();
+
+  /**
+   * Opens (once per distinct URL) the database for a service: its own URL if set, else the
+   * shared {@code database.url}, else SQLite under the data directory.
+   */
+  private Database openDatabase(String service, String serviceSettingKey, String serviceUrl) {
+    String settingName;
+    DatabaseUrl url;
+    if (!serviceUrl.isBlank()) {
+      settingName = serviceSettingKey;
+      url = parse(serviceSettingKey, serviceUrl);
+    } else if (!settings.get(ServerSettings.DATABASE_URL).isBlank()) {
+      settingName = ServerSettings.DATABASE_URL.key();
+      url = parse(settingName, settings.get(ServerSettings.DATABASE_URL));
+    } else {
+      settingName = ServerSettings.DATA_DIR.key();
+      Path dir = Path.of(settings.get(ServerSettings.DATA_DIR));
+      try {
+        Files.createDirectories(dir);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot create the data directory given by data-dir (" + dir.toAbsolutePath() + ")", e);
+      }
+      url = DatabaseUrl.sqliteFile(dir.resolve("ultrachat.db"));
+    }
+    DatabaseUrl chosen = url;
+    return databases.computeIfAbsent(chosen.jdbcUrl(), k -> {
+      Database db = Database.open(service, settingName, chosen, settings.get(ServerSettings.DATABASE_POOL_SIZE),
+          settings.get(ServerSettings.DATABASE_CONNECT_TIMEOUT));
+      resources.add(db);
+      PoolMetrics.bind(metrics, db);
+      return db;
+    });
+  }
+
+  private static DatabaseUrl parse(String key, String raw) {
+    try {
+      return DatabaseUrl.parse(raw);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("invalid setting " + key + ": " + e.getMessage(), e);
+    }
+  }
+
+  private void bindSystemMetrics() {
+    new JvmMemoryMetrics().bindTo(metrics);
+    new JvmGcMetrics().bindTo(metrics);
+    new JvmThreadMetrics().bindTo(metrics);
+    new ProcessorMetrics().bindTo(metrics);
+    new UptimeMetrics().bindTo(metrics);
+    new FileDescriptorMetrics().bindTo(metrics);
+    new DiskSpaceMetrics(Path.of(settings.get(ServerSettings.DATA_DIR)).toAbsolutePath().toFile().exists()
+        ? Path.of(settings.get(ServerSettings.DATA_DIR)).toFile() : Path.of(".").toFile()).bindTo(metrics);
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public AuthModule auth() {
+    return auth;
+  }
+
+  public List<String> routes() {
+    return gateway.routes();
+  }
+
+  @Override
+  public void close() {
+    if (gateway != null) {
+      gateway.stop();
+    }
+    if (vertx != null) {
+      try {
+        vertx.close().await();
+      } catch (Exception ignored) {
+        // Shutting down anyway; nothing useful to do with a close failure.
+      }
+    }
+    for (int i = resources.size() - 1; i >= 0; i--) {
+      try {
+        resources.get(i).close();
+      } catch (Exception ignored) {
+        // Best effort: the process is ending.
+      }
+    }
+  }
+}
