@@ -80,7 +80,7 @@ public final class Gateway {
   private final boolean trustForwarded;
   private final ExecutorService workers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("api-", 0).factory());
   private final Semaphore inFlight = new Semaphore(MAX_IN_FLIGHT);
-  private final List<HttpServer> servers = new ArrayList<>();
+  private final List<HttpServer> servers = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final List<String> servedRoutes = new ArrayList<>();
   private volatile boolean draining;
 
@@ -115,19 +115,23 @@ public final class Gateway {
         .setIdleTimeout(300)
         .setIdleTimeoutUnit(TimeUnit.SECONDS)
         .setTcpNoDelay(true);
-    int port = bind(router, options.setPort(settings.get(GatewaySettings.PORT)));
-    for (int i = 1; i < instances; i++) {
-      bind(router, new HttpServerOptions(options).setPort(port));
-    }
-    return port;
+    return bind(router, options.setPort(settings.get(GatewaySettings.PORT)), instances);
   }
 
-  private int bind(Router router, HttpServerOptions options) {
-    HttpServer server = vertx.createHttpServer(options).requestHandler(router);
+  /**
+   * Deploys the listener verticles. Vert.x shares one port among the listeners of the
+   * instances of one deployment (a configured port 0 included) and spreads connections over
+   * their event loops.
+   */
+  private int bind(Router router, HttpServerOptions options, int instances) {
     try {
-      HttpServer bound = server.listen().await(30, TimeUnit.SECONDS);
-      servers.add(bound);
-      return bound.actualPort();
+      vertx.deployVerticle(() -> new io.vertx.core.VerticleBase() {
+        @Override
+        public Future<?> start() {
+          return vertx.createHttpServer(options).requestHandler(router).listen().onSuccess(servers::add);
+        }
+      }, new io.vertx.core.DeploymentOptions().setInstances(instances)).await(30, TimeUnit.SECONDS);
+      return servers.getFirst().actualPort();
     } catch (Exception e) {
       throw new IllegalStateException("cannot listen on " + options.getHost() + ":" + options.getPort()
           + " (set http.port / --port to a free port): " + e.getMessage(), e);

@@ -1,0 +1,9 @@
+package io.ultrachat.auth.account;
+
+import io.ultrachat.auth.StoreFixture.Backend;
+
+class PostgresUserStoreIT extends UserStoreContract {
+  PostgresUserStoreIT() {
+    super(Backend.POSTGRESQL);
+  }
+}

@@ -1,0 +1,9 @@
+package io.ultrachat.auth.session;
+
+import io.ultrachat.auth.StoreFixture.Backend;
+
+class PostgresSessionStoreIT extends SessionStoreContract {
+  PostgresSessionStoreIT() {
+    super(Backend.POSTGRESQL);
+  }
+}

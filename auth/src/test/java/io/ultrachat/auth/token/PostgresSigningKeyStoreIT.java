@@ -1,0 +1,9 @@
+package io.ultrachat.auth.token;
+
+import io.ultrachat.auth.StoreFixture.Backend;
+
+class PostgresSigningKeyStoreIT extends SigningKeyStoreContract {
+  PostgresSigningKeyStoreIT() {
+    super(Backend.POSTGRESQL);
+  }
+}
