@@ -24,12 +24,12 @@ public abstract class StoreContract {
   }
 
   @BeforeEach
-  final void openStoreFixture() {
+  protected final void openStoreFixture() {
     fixture = StoreFixture.open(backend, tempDir);
   }
 
   @AfterEach
-  final void closeStoreFixture() {
+  protected final void closeStoreFixture() {
     if (fixture != null) {
       fixture.close();
       fixture = null;

@@ -3,7 +3,14 @@ package io.ultrachat.bench;
 import io.ultrachat.auth.token.AccessTokenClaims;
 import io.ultrachat.auth.token.AccessTokens;
 import io.ultrachat.auth.token.SigningKeyRing;
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.jwk.RSAKey;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.Signature;
+import java.security.interfaces.RSAPublicKey;
 import java.time.Clock;
+import java.util.Base64;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -29,15 +36,16 @@ import org.openjdk.jmh.annotations.Warmup;
  * <p>A pool of distinct tokens is verified round-robin so nothing is accidentally memoised.
  * {@code verify1Thread} gives the per-core figure; {@code verify2Threads} runs two threads to
  * show scaling on a 2-core machine. {@code issue1Thread} (RS256 signing) is for context: it
- * is the per-request crypto cost of login, register and refresh.
+ * is the per-request crypto cost of login, register and refresh. {@code jcaRsaVerify1Thread}
+ * is the floor: the bare RSA signature check of the same tokens.
  *
  * <p>Run: {@code java -jar bench/target/ultrachat-bench.jar TokenVerifyBenchmark} (see
  * bench/run.sh for the exact options used in docs/performance.md).
  */
 @BenchmarkMode({Mode.Throughput, Mode.SampleTime})
 @OutputTimeUnit(TimeUnit.SECONDS)
-@Warmup(iterations = 3, time = 3)
-@Measurement(iterations = 5, time = 3)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
 @Fork(value = 1, jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED"})
 public class TokenVerifyBenchmark {
 
@@ -50,6 +58,9 @@ public class TokenVerifyBenchmark {
 
     AccessTokens tokens;
     String[] pool;
+    RSAPublicKey publicKey;
+    byte[][] signingInputs;
+    byte[][] signatures;
 
     @Setup(Level.Trial)
     public void setUp() {
@@ -60,6 +71,18 @@ public class TokenVerifyBenchmark {
       pool = new String[POOL];
       for (int i = 0; i < POOL; i++) {
         pool[i] = tokens.issue(1_000_000L + i, "bench-user-" + i, false, 5_000_000L + i);
+      }
+      try {
+        publicKey = ((RSAKey) ring.publicJwks().getKeys().get(0)).toRSAPublicKey();
+      } catch (JOSEException e) {
+        throw new IllegalStateException(e);
+      }
+      signingInputs = new byte[POOL][];
+      signatures = new byte[POOL][];
+      for (int i = 0; i < POOL; i++) {
+        int dot = pool[i].lastIndexOf('.');
+        signingInputs[i] = pool[i].substring(0, dot).getBytes(StandardCharsets.US_ASCII);
+        signatures[i] = Base64.getUrlDecoder().decode(pool[i].substring(dot + 1));
       }
       // Fail fast if the setup is wrong rather than benchmarking exceptions.
       AccessTokenClaims c = tokens.verify(pool[0]);
@@ -90,6 +113,24 @@ public class TokenVerifyBenchmark {
   @Threads(2)
   public AccessTokenClaims verify2Threads(Keys keys, Cursor cursor) {
     return keys.tokens.verify(cursor.take(keys.pool));
+  }
+
+  /**
+   * Baseline: only the JCA {@code SHA256withRSA} check of the same tokens (no JWT parsing,
+   * no claim checks). The gap to {@code verify1Thread} is the JOSE/JSON overhead.
+   */
+  @Benchmark
+  @Threads(1)
+  public boolean jcaRsaVerify1Thread(Keys keys, Cursor cursor) throws GeneralSecurityException {
+    int i = cursor.next;
+    cursor.next = (cursor.next + 1) & (POOL - 1);
+    Signature sig = Signature.getInstance("SHA256withRSA");
+    sig.initVerify(keys.publicKey);
+    sig.update(keys.signingInputs[i]);
+    if (!sig.verify(keys.signatures[i])) {
+      throw new IllegalStateException("signature did not verify");
+    }
+    return true;
   }
 
   @Benchmark

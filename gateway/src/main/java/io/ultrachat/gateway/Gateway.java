@@ -111,6 +111,7 @@ public final class Gateway {
     HttpServerOptions options = new HttpServerOptions()
         .setHost(host)
         .setMaxHeaderSize(16 * 1024)
+        .setInitialSettings(new io.vertx.core.http.Http2Settings().setMaxHeaderListSize(16 * 1024))
         .setMaxInitialLineLength(8 * 1024)
         .setIdleTimeout(300)
         .setIdleTimeoutUnit(TimeUnit.SECONDS)

@@ -32,10 +32,15 @@ import picocli.CommandLine.Parameters;
 public final class UltraChat {
 
   public static void main(String[] args) {
-    int code = new CommandLine(new UltraChat()).setExecutionExceptionHandler(UltraChat::explain).execute(args);
+    int code = commandLine().execute(args);
     if (code != 0 || (args.length > 0 && !"serve".equals(args[0]))) {
       System.exit(code);
     }
+  }
+
+  /** The command with its error handling, for {@link #main} and for tests. */
+  static CommandLine commandLine() {
+    return new CommandLine(new UltraChat()).setExecutionExceptionHandler(UltraChat::explain);
   }
 
   /** Start-up problems are the operator's to fix: say what is wrong in one line, no stack trace. */

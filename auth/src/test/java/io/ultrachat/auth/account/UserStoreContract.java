@@ -6,11 +6,14 @@ import static io.ultrachat.auth.TestUsers.person;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.ultrachat.auth.Concurrently;
 import io.ultrachat.auth.StoreContract;
 import io.ultrachat.auth.StoreFixture.Backend;
+import io.ultrachat.store.jdbc.Database;
 import io.ultrachat.store.jdbc.DuplicateKeyException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -23,9 +26,14 @@ public abstract class UserStoreContract extends StoreContract {
     super(backend);
   }
 
+  /** The implementation under test; the JDBC one unless a subclass says otherwise. */
+  protected UserStore newStore(Database db) {
+    return new JdbcUserStore(db);
+  }
+
   @BeforeEach
   void createStore() {
-    store = new JdbcUserStore(db());
+    store = newStore(db());
   }
 
   private static User withAdmin(User u, boolean admin) {
@@ -290,5 +298,34 @@ public abstract class UserStoreContract extends StoreContract {
 
     assertThat(store.listBots(2)).isEmpty();
     assertThat(store.listBots(99)).isEmpty();
+  }
+
+  // --- concurrency (each method is atomic) ---
+
+  @Test
+  void concurrentFirstRegistrationsMakeExactlyOneAdmin() {
+    List<Concurrently.Outcome<User>> outcomes =
+        Concurrently.race(4, i -> () -> store.insertFirstPersonAsAdmin(person(i + 1, "user" + i)));
+
+    assertThat(outcomes).allMatch(Concurrently.Outcome::succeeded);
+    assertThat(outcomes).filteredOn(o -> o.value().admin()).hasSize(1);
+    long storedAdmins = outcomes.stream().map(o -> store.findById(o.value().id()).orElseThrow()).filter(User::admin).count();
+    assertThat(storedAdmins).isEqualTo(1);
+  }
+
+  @Test
+  void concurrentInsertsOfOneUsernameInDifferentCasesLetExactlyOneWin() {
+    String[] spellings = {"carol", "Carol", "CAROL", "cArOl"};
+
+    List<Concurrently.Outcome<Long>> outcomes = Concurrently.race(4, i -> () -> {
+      store.insert(person(i + 1, spellings[i]));
+      return i + 1L;
+    });
+
+    assertThat(outcomes).filteredOn(Concurrently.Outcome::succeeded).hasSize(1);
+    assertThat(outcomes).filteredOn(o -> !o.succeeded())
+        .allSatisfy(o -> assertThat(o.failure()).isInstanceOf(DuplicateKeyException.class));
+    long winner = outcomes.stream().filter(Concurrently.Outcome::succeeded).findFirst().orElseThrow().value();
+    assertThat(store.findByUsername("carol").map(User::id)).contains(winner);
   }
 }

@@ -4,12 +4,15 @@ import static io.ultrachat.auth.TestUsers.BASE;
 import static io.ultrachat.auth.TestUsers.person;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ultrachat.auth.Concurrently;
 import io.ultrachat.auth.StoreContract;
 import io.ultrachat.auth.StoreFixture.Backend;
 import io.ultrachat.auth.account.JdbcUserStore;
 import io.ultrachat.auth.account.UserStore;
+import io.ultrachat.store.jdbc.Database;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -26,12 +29,17 @@ public abstract class SessionStoreContract extends StoreContract {
     super(backend);
   }
 
+  /** The implementation under test; the JDBC one unless a subclass says otherwise. */
+  protected SessionStore newStore(Database db) {
+    return new JdbcSessionStore(db);
+  }
+
   @BeforeEach
   void createStoreAndUsers() {
     UserStore users = new JdbcUserStore(db());
     users.insert(person(ALICE, "alice"));
     users.insert(person(BOB, "bob"));
-    store = new JdbcSessionStore(db());
+    store = newStore(db());
   }
 
   /** A live session created at {@code createdAt}, expiring {@link #TTL} later, last used when created. */
@@ -372,5 +380,28 @@ public abstract class SessionStoreContract extends StoreContract {
     assertThat(store.revokedSince(since)).containsExactlyInAnyOrder(11L, 12L, 13L);
     assertThat(store.revokedSince(since.plusSeconds(3601))).isEmpty();
     assertThat(store.revokedSince(BASE)).containsExactlyInAnyOrder(10L, 11L, 12L, 13L);
+  }
+
+  // --- concurrency (each method is atomic) ---
+
+  @Test
+  void concurrentRotationsOfOneTokenLetExactlyOneWin() {
+    store.create(session(10, ALICE, BASE), hash("a"));
+
+    List<Concurrently.Outcome<Boolean>> outcomes = Concurrently.race(4, i -> () ->
+        store.rotateRefreshToken(10, hash("a"), hash("next-" + i), BASE.plus(TTL).plusSeconds(i + 1), BASE.plusSeconds(i + 1)));
+
+    assertThat(outcomes).allMatch(Concurrently.Outcome::succeeded);
+    assertThat(outcomes).filteredOn(Concurrently.Outcome::value).hasSize(1);
+    int winner = outcomes.indexOf(outcomes.stream().filter(Concurrently.Outcome::value).findFirst().orElseThrow());
+    for (int i = 0; i < 4; i++) {
+      if (i == winner) {
+        assertThat(store.findByRefreshTokenHash(hash("next-" + i)).orElseThrow().rotated()).isFalse();
+      } else {
+        assertThat(store.findByRefreshTokenHash(hash("next-" + i))).isEmpty();
+      }
+    }
+    assertThat(store.findById(10).orElseThrow().expiresAt()).isEqualTo(BASE.plus(TTL).plusSeconds(winner + 1));
+    assertThat(store.findByRefreshTokenHash(hash("a")).orElseThrow().rotated()).isTrue();
   }
 }

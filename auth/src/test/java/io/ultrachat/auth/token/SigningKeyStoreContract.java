@@ -3,10 +3,13 @@ package io.ultrachat.auth.token;
 import static io.ultrachat.auth.TestUsers.BASE;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ultrachat.auth.Concurrently;
 import io.ultrachat.auth.StoreContract;
 import io.ultrachat.auth.StoreFixture.Backend;
+import io.ultrachat.store.jdbc.Database;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -19,9 +22,14 @@ public abstract class SigningKeyStoreContract extends StoreContract {
     super(backend);
   }
 
+  /** The implementation under test; the JDBC one unless a subclass says otherwise. */
+  protected SigningKeyStore newStore(Database db) {
+    return new JdbcSigningKeyStore(db);
+  }
+
   @BeforeEach
   void createStore() {
-    store = new JdbcSigningKeyStore(db());
+    store = newStore(db());
   }
 
   /** A signing key; kids are chosen so that their alphabetical order is not their age order. */
@@ -30,7 +38,7 @@ public abstract class SigningKeyStoreContract extends StoreContract {
         "MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8A-public-" + kid, createdAt, Optional.empty(), Optional.empty());
   }
 
-  private static SigningKey find(java.util.List<SigningKey> keys, String kid) {
+  private static SigningKey find(List<SigningKey> keys, String kid) {
     return keys.stream().filter(k -> k.kid().equals(kid)).findFirst()
         .orElseThrow(() -> new AssertionError("no key " + kid + " in " + keys));
   }
@@ -137,5 +145,32 @@ public abstract class SigningKeyStoreContract extends StoreContract {
 
     assertThat(store.listVerifying(grace1)).extracting(SigningKey::kid).containsExactly("a-third", "z-second");
     assertThat(store.listVerifying(grace2)).extracting(SigningKey::kid).containsExactly("a-third");
+  }
+
+  // --- concurrency (each method is atomic) ---
+
+  @Test
+  void concurrentInsertIfNoneSigningInsertsExactlyOneKey() {
+    List<Concurrently.Outcome<Boolean>> outcomes =
+        Concurrently.race(4, i -> () -> store.insertIfNoneSigning(key("kid-" + i, BASE.plusMillis(i))));
+
+    assertThat(outcomes).allMatch(Concurrently.Outcome::succeeded);
+    assertThat(outcomes).filteredOn(Concurrently.Outcome::value).hasSize(1);
+    assertThat(store.listVerifying(BASE.plusSeconds(1))).hasSize(1).allMatch(SigningKey::signs);
+  }
+
+  @Test
+  void concurrentRotationsLeaveExactlyOneSigningKey() {
+    store.insertIfNoneSigning(key("kid-0", BASE));
+
+    List<Concurrently.Outcome<Boolean>> outcomes = Concurrently.race(4, i -> () -> {
+      store.rotateTo(key("kid-" + (i + 1), BASE.plusSeconds(i + 1)), BASE.plus(Duration.ofDays(1)));
+      return true;
+    });
+
+    assertThat(outcomes).allMatch(Concurrently.Outcome::succeeded);
+    List<SigningKey> keys = store.listVerifying(BASE.plusSeconds(10));
+    assertThat(keys).hasSize(5);
+    assertThat(keys).filteredOn(SigningKey::signs).hasSize(1);
   }
 }

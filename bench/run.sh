@@ -1,0 +1,207 @@
+#!/usr/bin/env bash
+# UltraChat benchmarks: builds bench/target/ultrachat-bench.jar and runs one benchmark.
+#
+# Usage: bench/run.sh [--no-build] COMMAND [ARGS...]
+#
+# Commands
+#   build                     build the bench jar only (mvn -B -f bench/pom.xml package)
+#   tokens [JMH ARGS]         JMH, throughput: AccessTokens.verify on 1 and 2 threads, the bare
+#                             JCA RSA check, and RS256 signing (about 75 s)
+#   tokens-latency [JMH ARGS] JMH, SampleTime (p50/p99/...) of verify on 1 and 2 threads (about 40 s)
+#   http SCENARIO [LOADGEN ARGS]
+#                             starts a server (its own fresh data dir, rate limits lifted), runs the
+#                             load generator's SCENARIO (ping | login | refresh) against it, and
+#                             stops that server. LOADGEN ARGS go to io.ultrachat.bench.LoadGenerator,
+#                             e.g. --connections 32 --duration 20 --rate 10000 (see --help)
+#   loadgen [LOADGEN ARGS]    the load generator alone, against a server you run yourself
+#
+# Environment
+#   JAVA_HOME          JDK to run with (25+; default: the newest JDK 25+ under /usr/lib/jvm)
+#   SERVER_JAR         server jar (default: server/target/ultrachat.jar, built with `mvn install`
+#                      from the repo root if missing). It is copied to a private file first, so a
+#                      rebuild in the work tree during the run cannot change what is measured.
+#   DATABASE_URL       e.g. postgresql://postgres@127.0.0.1:5432/test; default: embedded SQLite
+#   PORT               server port (default 18080)
+#   SERVER_JAVA_OPTS   JVM options of the server (default: as the `ultrachat` launcher,
+#                      "--enable-native-access=ALL-UNNAMED -XX:+UseZGC")
+#   LOADGEN_JAVA_OPTS  JVM options of the load generator (default "-XX:+UseParallelGC -Xms256m")
+#   RESULTS            file the load generator appends its JSON result to
+#                      (default bench/target/results.jsonl)
+#
+# Examples
+#   bench/run.sh tokens
+#   bench/run.sh http ping --users 64 --connections 32 --warmup 5 --duration 20
+#   bench/run.sh http ping --users 64 --connections 64 --rate 10000 --duration 20
+#   bench/run.sh http login --users 32 --connections 4
+#   DATABASE_URL=postgresql://postgres@127.0.0.1:5432/test bench/run.sh http refresh
+#
+# The load generator only targets loopback addresses and stops by itself; the server started
+# here is stopped by its own PID when the run ends (or on Ctrl-C).
+set -euo pipefail
+
+bench="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$bench/.." && pwd)"
+jar="$bench/target/ultrachat-bench.jar"
+
+usage() { sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d' | sed 's/^# \{0,1\}//'; }
+
+java_major() {
+  "$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p' | head -n1
+}
+
+find_java() {
+  if [[ -n "${JAVA_HOME:-}" && -x "$JAVA_HOME/bin/java" ]]; then
+    echo "$JAVA_HOME/bin/java"
+    return
+  fi
+  local best="" best_major=0 dir major
+  for dir in /usr/lib/jvm/*; do
+    [[ -x "$dir/bin/java" ]] || continue
+    major="$(java_major "$dir/bin/java" || true)"
+    [[ "$major" =~ ^[0-9]+$ ]] || continue
+    if (( major >= 25 && major > best_major )); then
+      best="$dir/bin/java"
+      best_major="$major"
+    fi
+  done
+  [[ -n "$best" ]] || { echo "run.sh: no JDK 25+ found under /usr/lib/jvm; set JAVA_HOME" >&2; exit 1; }
+  echo "$best"
+}
+
+build=1
+if [[ "${1:-}" == "--no-build" ]]; then
+  build=0
+  shift
+fi
+cmd="${1:-}"
+[[ -n "$cmd" ]] || { usage; exit 2; }
+shift
+
+java="$(find_java)"
+
+build_bench() {
+  if (( build )) || [[ ! -f "$jar" ]]; then
+    echo "run.sh: building $jar" >&2
+    (cd "$root" && mvn -q -B -f bench/pom.xml package) >&2
+  fi
+}
+
+machine_info() {
+  echo "# machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p' | head -n1), $(free -h | awk '/^Mem:/{print $2}') RAM"
+  echo "# java: $("$java" -version 2>&1 | head -n1)"
+  echo "# date: $(date -u +%Y-%m-%dT%H:%M:%SZ)  loadavg before: $(cut -d' ' -f1-3 /proc/loadavg)"
+}
+
+jmh() {
+  machine_info
+  "$java" -jar "$jar" "$@"
+  echo "# loadavg after: $(cut -d' ' -f1-3 /proc/loadavg)"
+}
+
+server_pid=""
+workdir=""
+stop_server() {
+  if [[ -n "$server_pid" ]] && kill -0 "$server_pid" 2>/dev/null; then
+    kill "$server_pid" 2>/dev/null || true
+    for _ in $(seq 1 150); do
+      kill -0 "$server_pid" 2>/dev/null || break
+      sleep 0.1
+    done
+    kill -0 "$server_pid" 2>/dev/null && kill -9 "$server_pid" 2>/dev/null || true
+  fi
+  server_pid=""
+}
+
+start_server() {
+  local src="${SERVER_JAR:-$root/server/target/ultrachat.jar}"
+  if [[ ! -f "$src" ]]; then
+    echo "run.sh: building the server (mvn install -DskipTests)" >&2
+    (cd "$root" && mvn -q -B install -DskipTests) >&2
+  fi
+  workdir="$(mktemp -d "${TMPDIR:-/tmp}/ultrachat-bench.XXXXXX")"
+  cp "$src" "$workdir/server.jar"
+  local listing
+  listing="$(unzip -l "$workdir/server.jar" 2>/dev/null || true)"
+  if ! grep -q 'com/nimbusds/jose/Algorithm.class' <<<"$listing"; then
+    echo "run.sh: $src is not a complete server jar (being rebuilt?); retry or set SERVER_JAR" >&2
+    exit 1
+  fi
+  local port="${PORT:-18080}"
+  local db_args=()
+  [[ -n "${DATABASE_URL:-}" ]] && db_args=(--database-url "$DATABASE_URL")
+  # shellcheck disable=SC2086
+  "$java" ${SERVER_JAVA_OPTS:---enable-native-access=ALL-UNNAMED -XX:+UseZGC} -jar "$workdir/server.jar" serve \
+    --port "$port" --data-dir "$workdir/data" "${db_args[@]}" \
+    --set rate-limit.user.requests=100000000 \
+    --set rate-limit.auth.requests=100000000 \
+    --set rate-limit.anonymous.requests=100000000 \
+    >"$workdir/server.log" 2>&1 &
+  server_pid=$!
+  trap 'stop_server' EXIT
+  trap 'stop_server; exit 130' INT TERM
+  for _ in $(seq 1 600); do
+    if grep -q "is running at" "$workdir/server.log"; then
+      echo "# server: pid $server_pid, port $port, backend ${DATABASE_URL:-sqlite (embedded, $workdir/data)}, log $workdir/server.log"
+      return
+    fi
+    if ! kill -0 "$server_pid" 2>/dev/null; then
+      echo "run.sh: the server exited during start-up:" >&2
+      cat "$workdir/server.log" >&2
+      exit 1
+    fi
+    sleep 0.1
+  done
+  echo "run.sh: the server did not start within 60 s; log: $workdir/server.log" >&2
+  exit 1
+}
+
+loadgen() {
+  local results="${RESULTS:-$bench/target/results.jsonl}"
+  # shellcheck disable=SC2086
+  "$java" ${LOADGEN_JAVA_OPTS:--XX:+UseParallelGC -Xms256m} -cp "$jar" io.ultrachat.bench.LoadGenerator "$@" --out "$results"
+}
+
+case "$cmd" in
+  build)
+    build=1
+    build_bench
+    ;;
+  tokens)
+    build_bench
+    jmh 'TokenVerifyBenchmark' -bm thrpt "$@"
+    ;;
+  tokens-latency)
+    build_bench
+    jmh 'TokenVerifyBenchmark.verify' -bm sample "$@"
+    ;;
+  http)
+    scenario="${1:-}"
+    [[ "$scenario" =~ ^(ping|login|refresh)$ ]] || { echo "run.sh: http needs a scenario: ping, login or refresh" >&2; exit 2; }
+    shift
+    build_bench
+    machine_info
+    start_server
+    rc=0
+    loadgen --scenario "$scenario" --url "http://127.0.0.1:${PORT:-18080}" --server-pid "$server_pid" "$@" || rc=$?
+    echo "# loadavg after: $(cut -d' ' -f1-3 /proc/loadavg)"
+    if grep -qiE ' (WARN|ERROR) ' "$workdir/server.log"; then
+      echo "# server warnings/errors (first 20):"
+      grep -iE ' (WARN|ERROR) ' "$workdir/server.log" | head -n 20
+    fi
+    stop_server
+    rm -rf "$workdir/data" "$workdir/server.jar"
+    exit "$rc"
+    ;;
+  loadgen)
+    build_bench
+    loadgen "$@"
+    ;;
+  -h|--help|help)
+    usage
+    ;;
+  *)
+    echo "run.sh: unknown command '$cmd'" >&2
+    usage >&2
+    exit 2
+    ;;
+esac
