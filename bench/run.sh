@@ -27,6 +27,8 @@
 #   LOADGEN_JAVA_OPTS  JVM options of the load generator (default "-XX:+UseParallelGC -Xms256m")
 #   RESULTS            file the load generator appends its JSON result to
 #                      (default bench/target/results.jsonl)
+#   WAIT_IDLE_SECONDS  on a shared machine: before running, wait up to this long for the
+#                      machine to be nearly idle (< 0.3 cores busy over 2 s); default 0 (no wait)
 #
 # Examples
 #   bench/run.sh tokens
@@ -92,7 +94,33 @@ machine_info() {
   echo "# date: $(date -u +%Y-%m-%dT%H:%M:%SZ)  loadavg before: $(cut -d' ' -f1-3 /proc/loadavg)"
 }
 
+# Busy cores over the last 2 s, from /proc/stat (everything but idle and iowait), 100 ticks/s.
+busy_cores() {
+  local a b
+  a=($(head -n1 /proc/stat)); sleep 2; b=($(head -n1 /proc/stat))
+  local busy_a=$(( a[1]+a[2]+a[3]+a[6]+a[7]+a[8] )) busy_b=$(( b[1]+b[2]+b[3]+b[6]+b[7]+b[8] ))
+  awk -v d=$(( busy_b - busy_a )) 'BEGIN { printf "%.2f", d / 200 }'
+}
+
+wait_idle() {
+  local limit="${WAIT_IDLE_SECONDS:-0}" waited=0 busy
+  (( limit > 0 )) || return 0
+  while :; do
+    busy="$(busy_cores)"
+    waited=$(( waited + 2 ))
+    if awk -v b="$busy" 'BEGIN { exit !(b < 0.3) }'; then
+      echo "# machine idle (${busy} cores busy) after ${waited} s"
+      return 0
+    fi
+    if (( waited >= limit )); then
+      echo "# machine still busy (${busy} cores) after ${waited} s; running anyway"
+      return 0
+    fi
+  done
+}
+
 jmh() {
+  wait_idle
   machine_info
   "$java" -jar "$jar" "$@"
   echo "# loadavg after: $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -112,6 +140,14 @@ stop_server() {
   server_pid=""
 }
 
+# Stops the server and removes its copy of the jar and its data; keeps server.log.
+cleanup() {
+  stop_server
+  if [[ -n "$workdir" && -d "$workdir" ]]; then
+    rm -rf "$workdir/data" "$workdir/server.jar"
+  fi
+}
+
 start_server() {
   local src="${SERVER_JAR:-$root/server/target/ultrachat.jar}"
   if [[ ! -f "$src" ]]; then
@@ -119,6 +155,8 @@ start_server() {
     (cd "$root" && mvn -q -B install -DskipTests) >&2
   fi
   workdir="$(mktemp -d "${TMPDIR:-/tmp}/ultrachat-bench.XXXXXX")"
+  trap 'cleanup' EXIT
+  trap 'cleanup; exit 130' INT TERM
   cp "$src" "$workdir/server.jar"
   local listing
   listing="$(unzip -l "$workdir/server.jar" 2>/dev/null || true)"
@@ -137,10 +175,8 @@ start_server() {
     --set rate-limit.anonymous.requests=100000000 \
     >"$workdir/server.log" 2>&1 &
   server_pid=$!
-  trap 'stop_server' EXIT
-  trap 'stop_server; exit 130' INT TERM
   for _ in $(seq 1 600); do
-    if grep -q "is running at" "$workdir/server.log"; then
+    if grep -qs "is running at" "$workdir/server.log"; then
       echo "# server: pid $server_pid, port $port, backend ${DATABASE_URL:-sqlite (embedded, $workdir/data)}, log $workdir/server.log"
       return
     fi
@@ -179,6 +215,7 @@ case "$cmd" in
     [[ "$scenario" =~ ^(ping|login|refresh)$ ]] || { echo "run.sh: http needs a scenario: ping, login or refresh" >&2; exit 2; }
     shift
     build_bench
+    wait_idle
     machine_info
     start_server
     rc=0
@@ -188,8 +225,7 @@ case "$cmd" in
       echo "# server warnings/errors (first 20):"
       grep -iE ' (WARN|ERROR) ' "$workdir/server.log" | head -n 20
     fi
-    stop_server
-    rm -rf "$workdir/data" "$workdir/server.jar"
+    cleanup
     exit "$rc"
     ;;
   loadgen)

@@ -35,15 +35,16 @@ public final class StoreFixture implements AutoCloseable {
       case SQLITE -> new StoreFixture(openAndMigrate(DatabaseUrl.sqliteFile(tempDir.resolve("auth.db"))), Optional.empty());
       case POSTGRESQL -> {
         String url = PostgresSchemas.createSchema();
+        boolean opened = false;
         try {
-          yield new StoreFixture(openAndMigrate(DatabaseUrl.parse(url)), Optional.of(url));
-        } catch (RuntimeException e) {
-          try {
+          StoreFixture fixture = new StoreFixture(openAndMigrate(DatabaseUrl.parse(url)), Optional.of(url));
+          opened = true;
+          yield fixture;
+        } finally {
+          if (!opened) {
+            // Also on Errors (e.g. a class missing from the test classpath): never leak a schema.
             PostgresSchemas.dropSchema(url);
-          } catch (RuntimeException dropFailure) {
-            e.addSuppressed(dropFailure);
           }
-          throw e;
         }
       }
     };
@@ -51,12 +52,15 @@ public final class StoreFixture implements AutoCloseable {
 
   private static Database openAndMigrate(DatabaseUrl url) {
     Database db = Database.open("auth", "test", url, 4, Duration.ofSeconds(5));
+    boolean migrated = false;
     try {
       db.migrate("auth");
+      migrated = true;
       return db;
-    } catch (RuntimeException e) {
-      db.close();
-      throw e;
+    } finally {
+      if (!migrated) {
+        db.close();
+      }
     }
   }
 

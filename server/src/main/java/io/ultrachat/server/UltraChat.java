@@ -7,12 +7,10 @@ import io.ultrachat.kernel.config.Settings;
 import io.ultrachat.kernel.error.DomainException;
 import io.ultrachat.kernel.id.IdGenerator;
 import io.ultrachat.store.jdbc.Database;
-import io.ultrachat.store.jdbc.DatabaseUrl;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.LinkedHashMap;
@@ -257,26 +255,13 @@ public final class UltraChat {
     }
 
     static Offline open(Settings settings) {
-      String shared = settings.get(ServerSettings.DATABASE_URL);
-      String own = settings.get(io.ultrachat.auth.AuthSettings.DATABASE_URL);
-      DatabaseUrl url;
-      if (!own.isBlank()) {
-        url = DatabaseUrl.parse(own);
-      } else if (!shared.isBlank()) {
-        url = DatabaseUrl.parse(shared);
-      } else {
-        Path dir = Path.of(settings.get(ServerSettings.DATA_DIR));
-        try {
-          Files.createDirectories(dir);
-        } catch (IOException e) {
-          throw new IllegalStateException("cannot create the data directory " + dir.toAbsolutePath() + ": " + e.getMessage());
-        }
-        url = DatabaseUrl.sqliteFile(dir.resolve("ultrachat.db"));
-      }
-      Database db = Database.open("auth", "database.url", url, 2, settings.get(ServerSettings.DATABASE_CONNECT_TIMEOUT));
+      DatabaseChoice choice = DatabaseChoice.forService(settings, io.ultrachat.auth.AuthSettings.DATABASE_URL.key(),
+          settings.get(io.ultrachat.auth.AuthSettings.DATABASE_URL));
+      Database db = Database.open("auth", choice.settingName(), choice.url(), 2, settings.get(ServerSettings.DATABASE_CONNECT_TIMEOUT));
       try {
         Clock clock = Clock.systemUTC();
-        return new Offline(db, new AuthModule(settings, db, clock, new IdGenerator(clock, settings.get(ServerSettings.NODE_ID))), url.toString());
+        return new Offline(db, new AuthModule(settings, db, clock, new IdGenerator(clock, settings.get(ServerSettings.NODE_ID))),
+            choice.url().toString());
       } catch (RuntimeException e) {
         db.close();
         throw e;

@@ -18,13 +18,9 @@ import io.ultrachat.kernel.config.Settings;
 import io.ultrachat.kernel.http.Endpoint;
 import io.ultrachat.kernel.id.IdGenerator;
 import io.ultrachat.store.jdbc.Database;
-import io.ultrachat.store.jdbc.DatabaseUrl;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.file.FileSystemOptions;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -118,44 +114,17 @@ public final class UltraChatServer implements AutoCloseable {
   private final Map<String, Database> databases = new LinkedHashMap<>();
 
   /**
-   * Opens (once per distinct URL) the database for a service: its own URL if set, else the
-   * shared {@code database.url}, else SQLite under the data directory.
+   * Opens (once per distinct URL) the database for a service, chosen by {@link DatabaseChoice}.
    */
   private Database openDatabase(String service, String serviceSettingKey, String serviceUrl) {
-    String settingName;
-    DatabaseUrl url;
-    if (!serviceUrl.isBlank()) {
-      settingName = serviceSettingKey;
-      url = parse(serviceSettingKey, serviceUrl);
-    } else if (!settings.get(ServerSettings.DATABASE_URL).isBlank()) {
-      settingName = ServerSettings.DATABASE_URL.key();
-      url = parse(settingName, settings.get(ServerSettings.DATABASE_URL));
-    } else {
-      settingName = ServerSettings.DATA_DIR.key();
-      Path dir = Path.of(settings.get(ServerSettings.DATA_DIR));
-      try {
-        Files.createDirectories(dir);
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot create the data directory given by data-dir (" + dir.toAbsolutePath() + ")", e);
-      }
-      url = DatabaseUrl.sqliteFile(dir.resolve("ultrachat.db"));
-    }
-    DatabaseUrl chosen = url;
-    return databases.computeIfAbsent(chosen.jdbcUrl(), k -> {
-      Database db = Database.open(service, settingName, chosen, settings.get(ServerSettings.DATABASE_POOL_SIZE),
+    DatabaseChoice choice = DatabaseChoice.forService(settings, serviceSettingKey, serviceUrl);
+    return databases.computeIfAbsent(choice.url().jdbcUrl(), k -> {
+      Database db = Database.open(service, choice.settingName(), choice.url(), settings.get(ServerSettings.DATABASE_POOL_SIZE),
           settings.get(ServerSettings.DATABASE_CONNECT_TIMEOUT));
       resources.add(db);
       PoolMetrics.bind(metrics, db);
       return db;
     });
-  }
-
-  private static DatabaseUrl parse(String key, String raw) {
-    try {
-      return DatabaseUrl.parse(raw);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("invalid setting " + key + ": " + e.getMessage(), e);
-    }
   }
 
   private void bindSystemMetrics() {

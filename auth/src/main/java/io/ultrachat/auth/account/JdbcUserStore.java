@@ -34,12 +34,21 @@ public final class JdbcUserStore implements UserStore {
   @Override
   public User insertFirstPersonAsAdmin(User u) {
     return db.write(sql -> {
-      boolean first = sql.queryOne("SELECT 1 FROM auth_users WHERE kind = 'person' LIMIT 1", rs -> 1).isEmpty();
+      boolean first = noPersonYet(sql);
+      if (first) {
+        // Only the rare first registrations pay for the lock; recheck once it is held.
+        sql.lockTable("auth_users");
+        first = noPersonYet(sql);
+      }
       boolean admin = u.admin() || first;
       insert(sql, u, admin);
       return new User(u.id(), u.username(), u.displayName(), u.kind(), admin, u.ownerId(), u.passwordHash(),
           u.createdAt(), u.updatedAt(), u.deactivatedAt());
     });
+  }
+
+  private static boolean noPersonYet(Sql sql) throws SQLException {
+    return sql.queryOne("SELECT 1 FROM auth_users WHERE kind = 'person' LIMIT 1", rs -> 1).isEmpty();
   }
 
   @Override

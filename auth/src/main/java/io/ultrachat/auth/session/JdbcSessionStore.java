@@ -79,13 +79,9 @@ public final class JdbcSessionStore implements SessionStore {
 
   @Override
   public List<Long> revokeAllOfUser(long userId, long keep, String reason, Instant at) {
-    return db.write(sql -> {
-      List<Long> ids = sql.query("SELECT id FROM auth_sessions WHERE user_id = ? AND id <> ? AND revoked_at IS NULL",
-          rs -> rs.getLong(1), userId, keep);
-      sql.update("UPDATE auth_sessions SET revoked_at = ?, revoke_reason = ? WHERE user_id = ? AND id <> ? AND revoked_at IS NULL",
-          at.toEpochMilli(), reason, userId, keep);
-      return ids;
-    });
+    // RETURNING reports exactly the rows this statement revoked, even under concurrent calls.
+    return db.write(sql -> sql.query("UPDATE auth_sessions SET revoked_at = ?, revoke_reason = ?"
+        + " WHERE user_id = ? AND id <> ? AND revoked_at IS NULL RETURNING id", rs -> rs.getLong(1), at.toEpochMilli(), reason, userId, keep));
   }
 
   @Override

@@ -34,7 +34,8 @@ public interface SessionStore {
   boolean revoke(long sessionId, String reason, Instant at);
 
   /**
-   * Revokes every live session of a user except {@code keep} (pass 0 to keep none).
+   * Revokes every unrevoked session of a user (expired ones included) except {@code keep}
+   * (pass 0 to keep none).
    *
    * @return the ids revoked
    */

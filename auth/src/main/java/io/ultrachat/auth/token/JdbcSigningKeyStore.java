@@ -25,6 +25,7 @@ public final class JdbcSigningKeyStore implements SigningKeyStore {
   @Override
   public boolean insertIfNoneSigning(SigningKey key) {
     return db.write(sql -> {
+      sql.lockTable("auth_signing_keys");
       if (sql.queryOne("SELECT kid FROM auth_signing_keys WHERE retired_at IS NULL LIMIT 1", rs -> 1).isPresent()) {
         return false;
       }
@@ -36,6 +37,7 @@ public final class JdbcSigningKeyStore implements SigningKeyStore {
   @Override
   public void rotateTo(SigningKey key, Instant graceUntil) {
     db.write(sql -> {
+      sql.lockTable("auth_signing_keys");
       sql.update("UPDATE auth_signing_keys SET retired_at = ?, verify_until = ? WHERE retired_at IS NULL",
           key.createdAt().toEpochMilli(), graceUntil.toEpochMilli());
       return insert(sql, key);

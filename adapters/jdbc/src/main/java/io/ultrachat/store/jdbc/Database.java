@@ -123,7 +123,7 @@ public final class Database implements AutoCloseable {
   /** Runs one unit of reads on a connection in auto-commit mode. */
   public <T> T read(SqlFunction<Sql, T> work) {
     try (Connection c = dataSource.getConnection()) {
-      return work.apply(new Sql(c));
+      return work.apply(new Sql(c, dialect()));
     } catch (SQLException e) {
       throw translate(e);
     }
@@ -134,7 +134,7 @@ public final class Database implements AutoCloseable {
     try (Connection c = dataSource.getConnection()) {
       c.setAutoCommit(false);
       try {
-        T result = work.apply(new Sql(c));
+        T result = work.apply(new Sql(c, dialect()));
         c.commit();
         return result;
       } catch (SQLException | RuntimeException e) {

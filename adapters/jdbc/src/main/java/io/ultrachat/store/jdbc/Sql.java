@@ -17,9 +17,31 @@ import java.util.Optional;
  */
 public final class Sql {
   private final Connection connection;
+  private final Dialect dialect;
 
-  Sql(Connection connection) {
+  Sql(Connection connection, Dialect dialect) {
     this.connection = connection;
+    this.dialect = dialect;
+  }
+
+  public Dialect dialect() {
+    return dialect;
+  }
+
+  /**
+   * Serialises this transaction against every other writer of {@code table} until it ends,
+   * for check-then-write sequences that a unique index cannot guard. On PostgreSQL this takes
+   * an EXCLUSIVE table lock (readers are not blocked); on SQLite it does nothing, because
+   * {@code BEGIN IMMEDIATE} already makes writers run one at a time. Use only inside
+   * {@link Database#write} and only for rare operations.
+   */
+  public void lockTable(String table) throws SQLException {
+    if (!table.matches("[a-z_]+")) {
+      throw new IllegalArgumentException("not a table name: " + table);
+    }
+    if (dialect == Dialect.POSTGRESQL) {
+      update("LOCK TABLE " + table + " IN EXCLUSIVE MODE");
+    }
   }
 
   public Connection connection() {
