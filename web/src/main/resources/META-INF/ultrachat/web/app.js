@@ -486,7 +486,7 @@ function showClientProblems(cfg, problems) {
 function showServerError(cfg, err) {
   if (err?.sessionLost) return;
   clearFormErrors(cfg);
-  showAlert(cfg.alert, describeError(err));
+  showAlert(cfg.alert, capitalise(describeError(err)));
   const first = err instanceof ApiError ? showFieldErrors(cfg, err.fieldErrors) : null;
   first?.focus();
 }
@@ -686,7 +686,7 @@ async function revokeSession(button) {
     if (err.sessionLost) return;
     // Already gone (expired, or revoked from elsewhere): the reload below shows the truth.
     if (err.status !== 404) {
-      showAlert('sessions-error', describeError(err));
+      showAlert('sessions-error', capitalise(describeError(err)));
       button.disabled = false;
       button.textContent = 'Revoke';
       return;
@@ -719,7 +719,7 @@ async function onSignIn(event) {
       if (err instanceof ApiError && err.code === 'invalid-credentials') {
         // Most often a mistyped password: clear it and put the cursor back there.
         byId('signin-password').value = '';
-        showAlert(cfg.alert, describeError(err));
+        showAlert(cfg.alert, capitalise(describeError(err)));
         byId('signin-password').focus();
         return;
       }

@@ -39,7 +39,7 @@ public final class AuthEdgeAuthenticator implements EdgeAuthenticator {
   private final ApiTokenCache apiTokenCache;
   private final Clock clock;
   private final Cache<String, AccessTokenClaims> verified = Caffeine.newBuilder()
-      .maximumSize(200_000)
+      .maximumSize(50_000) // about 1 KiB a token: bounded to ~50 MiB; a miss costs one RSA verify
       .expireAfterWrite(Duration.ofMinutes(10))
       .build();
 

@@ -364,16 +364,6 @@ class WebClientIT {
         .setLocale("en-US")
         .setTimezoneId("UTC"));
     context.setDefaultTimeout(30_000);
-    String mut = System.getenv("WEBIT_MUTATION");
-    if (mut != null) {
-      String[] fromTo = mut.split("=>", 2);
-      context.route("**/app.js", r -> {
-        com.microsoft.playwright.APIResponse resp = r.fetch();
-        String js = resp.text();
-        if (!js.contains(fromTo[0])) throw new IllegalStateException("mutation not applicable: " + fromTo[0]);
-        r.fulfill(new com.microsoft.playwright.Route.FulfillOptions().setResponse(resp).setBody(js.replace(fromTo[0], fromTo[1])));
-      });
-    }
     Device d = new Device(name, context);
     devices.add(d);
     return d;
