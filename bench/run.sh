@@ -208,7 +208,7 @@ case "$cmd" in
     ;;
   tokens-latency)
     build_bench
-    jmh 'TokenVerifyBenchmark.verify' -bm sample "$@"
+    jmh 'TokenVerifyBenchmark.verify' -bm sample -tu us "$@"
     ;;
   http)
     scenario="${1:-}"

@@ -299,7 +299,7 @@ public final class Gateway {
           inFlight.release();
         }
         Object result = outcome;
-        eventLoop.runOnContext(v -> {
+        onEventLoop(eventLoop, () -> {
           if (result instanceof ApiResponse response) {
             send(ctx, response);
           } else {
@@ -308,6 +308,18 @@ public final class Gateway {
         });
       });
     };
+  }
+
+  /**
+   * Hands a response back to the request's event loop. After the shutdown grace period the
+   * loop may be gone with the connection; the response then has nowhere to go.
+   */
+  private static void onEventLoop(Context eventLoop, Runnable write) {
+    try {
+      eventLoop.runOnContext(v -> write.run());
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      LOG.debug("response dropped: the server stopped before it was written");
+    }
   }
 
   private ApiResponse invoke(Endpoint endpoint, BoundRequest request, String authorization) {
@@ -398,7 +410,7 @@ public final class Gateway {
         up &= ok;
       }
       boolean allUp = up;
-      eventLoop.runOnContext(v -> sendJson(ctx, allUp ? 200 : 503, Map.of("status", allUp ? "up" : "down", "checks", checks)));
+      onEventLoop(eventLoop, () -> sendJson(ctx, allUp ? 200 : 503, Map.of("status", allUp ? "up" : "down", "checks", checks)));
     });
   }
 
@@ -407,7 +419,7 @@ public final class Gateway {
     Context eventLoop = vertx.getOrCreateContext();
     workers.execute(() -> {
       String text = metrics.scrape();
-      eventLoop.runOnContext(v -> ctx.response()
+      onEventLoop(eventLoop, () -> ctx.response()
           .putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")
           .end(text));
     });
