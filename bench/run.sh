@@ -13,6 +13,9 @@
 #                             load generator's SCENARIO (ping | login | refresh) against it, and
 #                             stops that server. LOADGEN ARGS go to io.ultrachat.bench.LoadGenerator,
 #                             e.g. --connections 32 --duration 20 --rate 10000 (see --help)
+#   mixed [LOGIN CONNECTIONS] starts a server, measures ping alone (15 s), then ping again while a
+#                             second generator runs logins on LOGIN CONNECTIONS connections
+#                             (default 4): how password hashing affects every other request
 #   loadgen [LOADGEN ARGS]    the load generator alone, against a server you run yourself
 #
 # Environment
@@ -20,8 +23,10 @@
 #   SERVER_JAR         server jar (default: server/target/ultrachat.jar, built with `mvn install`
 #                      from the repo root if missing). It is copied to a private file first, so a
 #                      rebuild in the work tree during the run cannot change what is measured.
-#   DATABASE_URL       e.g. postgresql://postgres@127.0.0.1:5432/test; default: embedded SQLite
+#   DATABASE_URL       e.g. postgresql://postgres@127.0.0.1:5432/ultrachat_bench (a database of its
+#                      own: the run adds tables and users); default: embedded SQLite
 #   PORT               server port (default 18080)
+#   SERVER_ARGS        extra arguments for `ultrachat serve`, e.g. "--set database.pool-size=1"
 #   SERVER_JAVA_OPTS   JVM options of the server (default: as the `ultrachat` launcher,
 #                      "--enable-native-access=ALL-UNNAMED -XX:+UseZGC")
 #   LOADGEN_JAVA_OPTS  JVM options of the load generator (default "-XX:+UseParallelGC -Xms256m")
@@ -35,7 +40,7 @@
 #   bench/run.sh http ping --users 64 --connections 32 --warmup 5 --duration 20
 #   bench/run.sh http ping --users 64 --connections 64 --rate 10000 --duration 20
 #   bench/run.sh http login --users 32 --connections 4
-#   DATABASE_URL=postgresql://postgres@127.0.0.1:5432/test bench/run.sh http refresh
+#   DATABASE_URL=postgresql://postgres@127.0.0.1:5432/ultrachat_bench bench/run.sh http refresh
 #
 # The load generator only targets loopback addresses and stops by itself; the server started
 # here is stopped by its own PID when the run ends (or on Ctrl-C).
@@ -140,7 +145,8 @@ stop_server() {
   server_pid=""
 }
 
-# Stops the server and removes its copy of the jar and its data; keeps server.log.
+# Stops the server and removes its copy of the jar and its data; keeps server.log
+# (bench/target/runs/run.*/server.log).
 cleanup() {
   stop_server
   if [[ -n "$workdir" && -d "$workdir" ]]; then
@@ -154,7 +160,8 @@ start_server() {
     echo "run.sh: building the server (mvn install -DskipTests)" >&2
     (cd "$root" && mvn -q -B install -DskipTests) >&2
   fi
-  workdir="$(mktemp -d "${TMPDIR:-/tmp}/ultrachat-bench.XXXXXX")"
+  mkdir -p "$bench/target/runs"
+  workdir="$(mktemp -d "$bench/target/runs/run.XXXXXX")"
   trap 'cleanup' EXIT
   trap 'cleanup; exit 130' INT TERM
   cp "$src" "$workdir/server.jar"
@@ -173,6 +180,7 @@ start_server() {
     --set rate-limit.user.requests=100000000 \
     --set rate-limit.auth.requests=100000000 \
     --set rate-limit.anonymous.requests=100000000 \
+    ${SERVER_ARGS:-} \
     >"$workdir/server.log" 2>&1 &
   server_pid=$!
   for _ in $(seq 1 600); do
@@ -219,7 +227,10 @@ case "$cmd" in
     machine_info
     start_server
     rc=0
-    loadgen --scenario "$scenario" --url "http://127.0.0.1:${PORT:-18080}" --server-pid "$server_pid" "$@" || rc=$?
+    # The backend without any credentials in the URL.
+    backend="$(sed 's#//[^@/]*@#//#' <<<"${DATABASE_URL:-sqlite}")"
+    label="backend=$backend server-jvm=${SERVER_JAVA_OPTS:---enable-native-access=ALL-UNNAMED -XX:+UseZGC} server-args=${SERVER_ARGS:-}"
+    loadgen --scenario "$scenario" --url "http://127.0.0.1:${PORT:-18080}" --server-pid "$server_pid" --label "$label" "$@" || rc=$?
     echo "# loadavg after: $(cut -d' ' -f1-3 /proc/loadavg)"
     if grep -qiE ' (WARN|ERROR) ' "$workdir/server.log"; then
       echo "# server warnings/errors (first 20):"
@@ -227,6 +238,29 @@ case "$cmd" in
     fi
     cleanup
     exit "$rc"
+    ;;
+  mixed)
+    login_connections="${1:-4}"
+    build_bench
+    wait_idle
+    machine_info
+    start_server
+    url="http://127.0.0.1:${PORT:-18080}"
+    label="mixed backend=$(sed 's#//[^@/]*@#//#' <<<"${DATABASE_URL:-sqlite}")"
+    echo "## ping alone"
+    loadgen --scenario ping --url "$url" --server-pid "$server_pid" --label "$label ping-alone" \
+      --users 16 --connections 16 --warmup 5 --duration 15 || true
+    echo "## logins on $login_connections connections (background) + ping"
+    loadgen --scenario login --url "$url" --server-pid "$server_pid" --label "$label login-with-ping" \
+      --users 16 --connections "$login_connections" --warmup 8 --duration 20 >"$workdir/login.out" 2>&1 &
+    login_pid=$!
+    sleep 6
+    loadgen --scenario ping --url "$url" --server-pid "$server_pid" --label "$label ping-with-logins" \
+      --users 16 --connections 16 --warmup 5 --duration 15 --timeline || true
+    wait "$login_pid" || true
+    echo "## the background login generator:"
+    cat "$workdir/login.out"
+    cleanup
     ;;
   loadgen)
     build_bench

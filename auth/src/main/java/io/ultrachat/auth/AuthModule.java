@@ -63,7 +63,8 @@ public final class AuthModule {
         settings.get(AuthSettings.AUDIENCE), accessTtl, skew);
 
     PasswordHasher hasher = new PasswordHasher(settings.get(AuthSettings.ARGON2_MEMORY_KIB),
-        settings.get(AuthSettings.ARGON2_ITERATIONS), settings.get(AuthSettings.ARGON2_PARALLELISM));
+        settings.get(AuthSettings.ARGON2_ITERATIONS), settings.get(AuthSettings.ARGON2_PARALLELISM),
+        settings.get(AuthSettings.ARGON2_MAX_CONCURRENT));
     this.accounts = new AccountService(users, hasher, ids, clock, settings.get(AuthSettings.PASSWORD_MIN_LENGTH),
         settings.get(AuthSettings.FIRST_USER_ADMIN));
     Duration revocationMemory = accessTtl.plus(skew).plusMinutes(1);

@@ -31,6 +31,8 @@ public final class AuthSettings implements SettingsCatalog {
       "Argon2id time cost.");
   public static final Setting<Integer> ARGON2_PARALLELISM = Setting.integer("auth.argon2.parallelism", 1, 1, 16,
       "Argon2id lanes.");
+  public static final Setting<Integer> ARGON2_MAX_CONCURRENT = Setting.integer("auth.argon2.max-concurrent", 0, 0, 256,
+      "Password hashes computed at once, on their own threads so sign-ins never stall other requests; 0 means half the cores.");
   public static final Setting<Integer> PASSWORD_MIN_LENGTH = Setting.integer("auth.password-min-length", 8, 6, 128,
       "Shortest accepted password.");
   public static final Setting<Integer> LOGIN_FAILURES_BEFORE_BACKOFF = Setting.integer("auth.login-backoff.free-failures", 5, 1, 100,
@@ -52,7 +54,7 @@ public final class AuthSettings implements SettingsCatalog {
   public List<Setting<?>> settings() {
     return List.of(DATABASE_URL, ISSUER, AUDIENCE, ACCESS_TOKEN_TTL, SESSION_MAX_AGE, SESSION_RENEW_BEFORE,
         SIGNING_KEY_GRACE, SIGNING_KEY_REFRESH, SIGNING_KEY_BITS, CLOCK_SKEW, ARGON2_MEMORY_KIB, ARGON2_ITERATIONS,
-        ARGON2_PARALLELISM, PASSWORD_MIN_LENGTH, LOGIN_FAILURES_BEFORE_BACKOFF, LOGIN_BACKOFF_MAX, REGISTRATION_OPEN,
+        ARGON2_PARALLELISM, ARGON2_MAX_CONCURRENT, PASSWORD_MIN_LENGTH, LOGIN_FAILURES_BEFORE_BACKOFF, LOGIN_BACKOFF_MAX, REGISTRATION_OPEN,
         FIRST_USER_ADMIN, MAX_API_TOKENS, MAX_BOTS, MAX_SESSIONS);
   }
 }

@@ -77,13 +77,15 @@ public final class LoadGenerator {
         --event-loops L       generator event loops (default 1)
         --server-pid PID      report that process's CPU time over the measured window (/proc)
         --out FILE            append the result as one JSON line to FILE
+        --label TEXT          free text stored with the JSON result (run.sh puts the backend and server JVM options here)
+        --timeline            also print, per second of the measured window, answers and max latency
       Exit code: 0 when every measured request succeeded, 1 when some failed, 2 on bad usage or setup failure.
       """;
 
   // ---------------------------------------------------------------- options
 
   record Options(String scenario, URI url, int users, int connections, int warmupSeconds, int durationSeconds, int rate,
-      long maxRequests, int setupConcurrency, int eventLoops, long serverPid, Path out) {
+      long maxRequests, int setupConcurrency, int eventLoops, long serverPid, Path out, boolean timeline, String label) {
 
     static Options parse(String[] args) {
       Map<String, String> m = new LinkedHashMap<>();
@@ -91,6 +93,10 @@ public final class LoadGenerator {
         String a = args[i];
         if (a.equals("--help") || a.equals("-h")) {
           throw new Usage(null);
+        }
+        if (a.equals("--timeline")) {
+          m.put("timeline", "true");
+          continue;
         }
         if (!a.startsWith("--")) {
           throw new Usage("unexpected argument: " + a);
@@ -125,9 +131,14 @@ public final class LoadGenerator {
           range(m, "setup-concurrency", 2, 1, 64),
           range(m, "event-loops", 1, 1, 16),
           Long.parseLong(take(m, "server-pid", "0")),
-          m.containsKey("out") ? Path.of(take(m, "out", null)) : null);
+          m.containsKey("out") ? Path.of(take(m, "out", null)) : null,
+          Boolean.parseBoolean(take(m, "timeline", "false")),
+          take(m, "label", ""));
       if (!m.isEmpty()) {
         throw new Usage("unknown option(s): " + m.keySet());
+      }
+      if (o.scenario.equals("refresh") && o.rate == 0 && o.users < o.connections) {
+        throw new Usage("refresh needs --users >= --connections, so that no two connections share a refresh token");
       }
       if (o.maxRequests < 1 || o.maxRequests > 500_000_000L) {
         throw new Usage("--max-requests must be 1..500000000");
@@ -212,7 +223,13 @@ public final class LoadGenerator {
   private final HttpClientAgent client;
   private final List<Account> accounts = new ArrayList<>();
   private final Histogram latency = new Histogram(1, TimeUnit.SECONDS.toMicros(60), 3);
+  /** Open loop only: from the actual send, i.e. without the generator's own queueing/tick delay. */
+  private final Histogram service = new Histogram(1, TimeUnit.SECONDS.toMicros(60), 3);
   private final Map<String, Long> failures = new TreeMap<>();
+  /** Per second of the measured window: answers counted, failures, max latency (µs). */
+  private long[] perSecondOk = new long[0];
+  private long[] perSecondFailed = new long[0];
+  private long[] perSecondMaxMicros = new long[0];
   private volatile Phase phase = Phase.SETUP;
   private long measureStart;
   private long measureEnd;
@@ -379,6 +396,10 @@ public final class LoadGenerator {
   private void beginMeasure() {
     cpuBefore = Snapshot.take(opt.serverPid);
     measureStart = System.nanoTime();
+    int slots = opt.durationSeconds + 2;
+    perSecondOk = new long[slots];
+    perSecondFailed = new long[slots];
+    perSecondMaxMicros = new long[slots];
     phase = Phase.MEASURE;
   }
 
@@ -434,6 +455,7 @@ public final class LoadGenerator {
 
   /** Sends one request of the scenario; records its outcome; completes when it is answered. */
   private Future<Void> issue(int slot, long start) {
+    long sentAt = System.nanoTime();
     sent++;
     inFlight++;
     Future<Reply> call = switch (opt.scenario) {
@@ -447,13 +469,18 @@ public final class LoadGenerator {
       inFlight--;
       // Counted: answers that arrive inside the measured window (between the two timers).
       boolean counted = phase == Phase.MEASURE;
+      int second = counted ? (int) Math.min(perSecondOk.length - 1, (end - measureStart) / NS) : 0;
       if (ar.succeeded() && ar.result().status == expectedStatus()) {
         if (counted) {
           ok++;
+          perSecondOk[second]++;
+          perSecondMaxMicros[second] = Math.max(perSecondMaxMicros[second], (end - start) / 1000);
           latency.recordValue(Math.max(1, Math.min((end - start) / 1000, latency.getHighestTrackableValue())));
+          service.recordValue(Math.max(1, Math.min((end - sentAt) / 1000, service.getHighestTrackableValue())));
         }
       } else if (counted) {
         failed++;
+        perSecondFailed[second]++;
         String key = ar.succeeded() ? "HTTP " + ar.result().status + " " + code(ar.result().body)
             : ar.cause().getClass().getSimpleName();
         failures.merge(key, 1L, Long::sum);
@@ -554,6 +581,7 @@ public final class LoadGenerator {
     double seconds = measureEnd > measureStart ? (measureEnd - measureStart) / 1e9 : opt.durationSeconds;
     double throughput = ok / seconds;
     Map<String, Object> r = new LinkedHashMap<>();
+    r.put("label", opt.label);
     r.put("time", Instant.now().toString());
     r.put("scenario", opt.scenario);
     r.put("url", opt.url.toString());
@@ -570,13 +598,12 @@ public final class LoadGenerator {
     r.put("failures", failures);
     r.put("abandonedInFlight", inFlight);
     r.put("throughputPerSecond", round1(throughput));
-    r.put("latencyMs", Map.of(
-        "p50", ms(latency.getValueAtPercentile(50)),
-        "p90", ms(latency.getValueAtPercentile(90)),
-        "p99", ms(latency.getValueAtPercentile(99)),
-        "p999", ms(latency.getValueAtPercentile(99.9)),
-        "max", ms(latency.getMaxValue()),
-        "mean", round3(latency.getMean() / 1000.0)));
+    r.put("latencyMs", percentiles(latency));
+    if (opt.rate > 0) {
+      // Latency above is from each request's intended send time (includes the generator's
+      // 1-ms tick and any backlog); this is from the actual send.
+      r.put("serviceMs", percentiles(service));
+    }
     Map<String, Object> cpu = new LinkedHashMap<>();
     if (cpuBefore != null && cpuAfter != null) {
       double wall = (cpuAfter.wallNs - cpuBefore.wallNs) / 1e9;
@@ -597,6 +624,11 @@ public final class LoadGenerator {
         failed + notSent);
     System.out.printf(Locale.ROOT, "latency ms: p50=%s p90=%s p99=%s p99.9=%s max=%s mean=%s%n", l.get("p50"), l.get("p90"),
         l.get("p99"), l.get("p999"), l.get("max"), l.get("mean"));
+    if (opt.rate > 0) {
+      Map<?, ?> sv = (Map<?, ?>) r.get("serviceMs");
+      System.out.printf(Locale.ROOT, "  (latency from intended send time; from actual send: p50=%s p90=%s p99=%s p99.9=%s max=%s)%n",
+          sv.get("p50"), sv.get("p90"), sv.get("p99"), sv.get("p999"), sv.get("max"));
+    }
     if (!failures.isEmpty()) {
       System.out.println("failures: " + failures);
       if (failures.keySet().stream().anyMatch(k -> k.startsWith("HTTP 429"))) {
@@ -611,12 +643,31 @@ public final class LoadGenerator {
       System.out.println("abandoned in flight at the end: " + inFlight);
     }
     System.out.println("cpu (cores busy during the window): " + cpu);
+    if (opt.timeline) {
+      System.out.println("timeline (second: ok failed max-ms):");
+      for (int i = 0; i < perSecondOk.length; i++) {
+        if (perSecondOk[i] + perSecondFailed[i] > 0) {
+          System.out.printf(Locale.ROOT, "  %3d: %7d %5d %9.3f%n", i, perSecondOk[i], perSecondFailed[i], perSecondMaxMicros[i] / 1000.0);
+        }
+      }
+    }
     String line = JSON.writeValueAsString(r);
     System.out.println("RESULT " + line);
     if (opt.out != null) {
       Files.writeString(opt.out, line + System.lineSeparator(), StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     }
     return failed + notSent == 0 && ok > 0 ? 0 : 1;
+  }
+
+  private static Map<String, Double> percentiles(Histogram h) {
+    Map<String, Double> m = new LinkedHashMap<>();
+    m.put("p50", ms(h.getValueAtPercentile(50)));
+    m.put("p90", ms(h.getValueAtPercentile(90)));
+    m.put("p99", ms(h.getValueAtPercentile(99)));
+    m.put("p999", ms(h.getValueAtPercentile(99.9)));
+    m.put("max", ms(h.getMaxValue()));
+    m.put("mean", round3(h.getMean() / 1000.0));
+    return m;
   }
 
   private static double ms(long micros) {

@@ -32,7 +32,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
@@ -233,9 +232,13 @@ public final class Gateway {
         .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
   }
 
+  /**
+   * 80 random bits as 20 hex digits. Request ids need uniqueness, not secrecy, so this avoids
+   * {@code UUID.randomUUID()}, whose shared SecureRandom lock an event loop must never wait on.
+   */
   private static String newRequestId() {
-    UUID u = UUID.randomUUID();
-    return Long.toHexString(u.getMostSignificantBits()) + Long.toHexString(u.getLeastSignificantBits()).substring(0, 4);
+    java.util.concurrent.ThreadLocalRandom r = java.util.concurrent.ThreadLocalRandom.current();
+    return java.util.HexFormat.of().toHexDigits(r.nextLong()) + java.util.HexFormat.of().toHexDigits((short) r.nextInt());
   }
 
   /** Applies the CORS policy; returns false when the request was answered (a preflight). */

@@ -4,6 +4,15 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import io.ultrachat.kernel.error.Unavailable;
 import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
 import org.bouncycastle.crypto.params.Argon2Parameters;
 
@@ -11,8 +20,13 @@ import org.bouncycastle.crypto.params.Argon2Parameters;
  * Argon2id password hashing in the PHC string format
  * ({@code $argon2id$v=19$m=19456,t=2,p=1$<salt>$<hash>}), so parameters travel with each
  * hash and can be raised later: {@link #needsRehash} tells when a stored hash is weaker than
- * the current parameters. Thread-safe. Each hash costs tens of milliseconds by design; call
- * it on a virtual thread, never an event loop.
+ * the current parameters. Thread-safe.
+ *
+ * <p>Each hash costs tens of milliseconds of CPU by design and never yields, so it must not run
+ * on a virtual thread's carrier: a few concurrent sign-ins would stall every other request on
+ * the node. Hashing therefore runs on a small pool of platform threads ({@code maxConcurrent},
+ * at most, by default half the cores); callers wait on it, which on a virtual thread costs
+ * nothing. When more than {@value #QUEUE} hashes are waiting, callers get {@link Unavailable}.
  */
 public final class PasswordHasher {
   private static final int SALT_BYTES = 16;
@@ -25,15 +39,47 @@ public final class PasswordHasher {
   private final int parallelism;
   private final SecureRandom random = new SecureRandom();
   private final String dummyHash;
+  private final ExecutorService pool;
 
-  public PasswordHasher(int memoryKib, int iterations, int parallelism) {
+  private static final int QUEUE = 1024;
+
+  /** @param maxConcurrent hashes computed at once; 0 means half the cores, at least one */
+  public PasswordHasher(int memoryKib, int iterations, int parallelism, int maxConcurrent) {
     this.memoryKib = memoryKib;
     this.iterations = iterations;
     this.parallelism = parallelism;
+    int threads = maxConcurrent > 0 ? maxConcurrent : Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
+    this.pool = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(QUEUE),
+        Thread.ofPlatform().name("argon2-", 0).daemon(true).factory(), new ThreadPoolExecutor.AbortPolicy());
     this.dummyHash = hash("timing-equaliser");
   }
 
+  private <T> T onHashPool(Callable<T> work) {
+    Future<T> result;
+    try {
+      result = pool.submit(work);
+    } catch (RejectedExecutionException e) {
+      throw new Unavailable("too many sign-ins are being processed; try again shortly");
+    }
+    try {
+      return result.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      result.cancel(true);
+      throw new Unavailable("the request was interrupted");
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      throw new IllegalStateException(e.getCause());
+    }
+  }
+
   public String hash(String password) {
+    return onHashPool(() -> hashNow(password));
+  }
+
+  private String hashNow(String password) {
     byte[] salt = new byte[SALT_BYTES];
     random.nextBytes(salt);
     byte[] hash = derive(password, salt, memoryKib, iterations, parallelism, HASH_BYTES);
@@ -43,6 +89,10 @@ public final class PasswordHasher {
 
   /** Constant-time check of a password against a PHC string; false for any malformed hash. */
   public boolean verify(String password, String phc) {
+    return onHashPool(() -> verifyNow(password, phc));
+  }
+
+  private boolean verifyNow(String password, String phc) {
     Parsed p = Parsed.of(phc);
     if (p == null) {
       return false;

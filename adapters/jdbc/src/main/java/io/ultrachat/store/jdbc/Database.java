@@ -24,8 +24,10 @@ import org.slf4j.LoggerFactory;
  * refused connections become {@link Unavailable} (retryable, 503 at the edge), and anything
  * else is a programming error and propagates as {@link IllegalStateException}.
  *
- * <p>SQLite runs in WAL mode with {@code BEGIN IMMEDIATE} transactions, so concurrent writers
- * queue on the busy timeout instead of failing on lock upgrades. Thread-safe.
+ * <p>SQLite runs in WAL mode with {@code BEGIN IMMEDIATE} transactions. It admits one writer
+ * at a time anyway, so writers also queue in process on a fair lock: waiting on SQLite's busy
+ * timeout instead means sleep-and-retry, where late writers can overtake early ones and a few
+ * wait for seconds. Readers are not affected. Thread-safe.
  */
 public final class Database implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Database.class);
@@ -33,6 +35,7 @@ public final class Database implements AutoCloseable {
   private final DatabaseUrl url;
   private final HikariDataSource dataSource;
   private final String name;
+  private final java.util.concurrent.locks.ReentrantLock sqliteWriter = new java.util.concurrent.locks.ReentrantLock(true);
 
   private Database(String name, DatabaseUrl url, HikariDataSource dataSource) {
     this.name = name;
@@ -131,6 +134,20 @@ public final class Database implements AutoCloseable {
 
   /** Runs work in one transaction: committed if it returns, rolled back if it throws. */
   public <T> T write(SqlFunction<Sql, T> work) {
+    boolean serialised = dialect() == Dialect.SQLITE;
+    if (serialised) {
+      sqliteWriter.lock();
+    }
+    try {
+      return writeNow(work);
+    } finally {
+      if (serialised) {
+        sqliteWriter.unlock();
+      }
+    }
+  }
+
+  private <T> T writeNow(SqlFunction<Sql, T> work) {
     try (Connection c = dataSource.getConnection()) {
       c.setAutoCommit(false);
       try {
