@@ -86,6 +86,7 @@ public final class TestServer implements AutoCloseable {
         return new TestServer(UltraChatServer.start(s, clock), dir, schema, backend);
       } catch (RuntimeException e) {
         schema.ifPresent(PostgresSchemas::dropSchema);
+        deleteTree(dir);
         throw e;
       }
     }
@@ -115,7 +116,11 @@ public final class TestServer implements AutoCloseable {
   public void close() {
     server.close();
     schemaUrl.ifPresent(PostgresSchemas::dropSchema);
-    try (Stream<Path> files = Files.walk(dataDir)) {
+    deleteTree(dataDir);
+  }
+
+  private static void deleteTree(Path dir) {
+    try (Stream<Path> files = Files.walk(dir)) {
       files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     } catch (IOException ignored) {
       // A leftover temp directory is harmless.

@@ -203,7 +203,8 @@ class WebClientIT {
     d.locator("#signin-password").fill("wrong password");
     d.locator("#signin-submit").click();
     assertThat(d.locator("#signin-error")).isVisible();
-    assertThat(d.locator("#signin-error")).containsText(detail);
+    // The page shows the server's detail as a sentence (first letter capitalised).
+    assertThat(d.locator("#signin-error")).containsText(Character.toUpperCase(detail.charAt(0)) + detail.substring(1));
     assertThat(d.locator("#auth-view")).isVisible();
     assertThat(d.locator("#app-view")).isHidden();
 
