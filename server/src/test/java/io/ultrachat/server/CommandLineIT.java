@@ -61,6 +61,25 @@ class CommandLineIT {
   }
 
   @Test
+  void migrateAcceptsALibpqStylePostgresqlUrl(@TempDir Path dir) throws Exception {
+    String jdbc = io.ultrachat.testkit.PostgresSchemas.createSchema();
+    try {
+      String schema = jdbc.substring(jdbc.indexOf("currentSchema=") + "currentSchema=".length()).split("&")[0];
+      String url = "postgresql://" + io.ultrachat.testkit.PostgresSchemas.user() + "@127.0.0.1:5432/test?currentSchema=" + schema;
+      Run r = run("migrate", "--data-dir", dir.toString(), "--database-url", url);
+      assertThat(r.code()).as(r.err()).isZero();
+      try (var c = java.sql.DriverManager.getConnection(jdbc);
+          var rs = c.createStatement().executeQuery("SELECT count(*) FROM " + schema + ".auth_schema_history")) {
+        assertThat(rs.next()).isTrue();
+        assertThat(rs.getInt(1)).isPositive();
+      }
+      assertThat(Files.exists(dir.resolve("ultrachat.db"))).as("no SQLite file when PostgreSQL is chosen").isFalse();
+    } finally {
+      io.ultrachat.testkit.PostgresSchemas.dropSchema(jdbc);
+    }
+  }
+
+  @Test
   void unreachableDatabaseFailsFastNamingTheSetting(@TempDir Path dir) {
     Run r = run("serve", "--data-dir", dir.toString(), "--port", "0", "--database-url", "postgresql://nobody:secret@127.0.0.1:1/none",
         "--set", "database.connect-timeout=1s");
