@@ -1,6 +1,7 @@
 package io.ultrachat.server;
 
 import io.ultrachat.auth.AuthSettings;
+import io.ultrachat.chat.ChatSettings;
 import io.ultrachat.gateway.GatewaySettings;
 import io.ultrachat.kernel.config.Setting;
 import io.ultrachat.kernel.config.Settings;
@@ -20,6 +21,7 @@ public final class Catalog {
     all.addAll(new ServerSettings().settings());
     all.addAll(new GatewaySettings().settings());
     all.addAll(new AuthSettings().settings());
+    all.addAll(new ChatSettings().settings());
     return all;
   }
 

@@ -104,7 +104,7 @@ public final class UltraChat {
     @Option(names = "--port", description = "HTTP port (setting http.port, env ULTRACHAT_HTTP_PORT; default 8080).")
     Integer port;
 
-    @Option(names = "--services", description = "Services to run: all (default), or a comma-separated subset of: gateway, auth.")
+    @Option(names = "--services", description = "Services to run: all (default), or a comma-separated subset of: gateway, auth, chat.")
     String services;
 
     @Override
@@ -140,8 +140,15 @@ public final class UltraChat {
 
     @Override
     public Integer call() {
-      try (Offline offline = Offline.open(config.load(Map.of()))) {
-        System.out.println("migrations applied to " + offline.url);
+      Settings settings = config.load(Map.of());
+      try (Offline offline = Offline.open(settings)) {
+        System.out.println("auth migrations applied to " + offline.url);
+      }
+      DatabaseChoice chat = DatabaseChoice.forService(settings, io.ultrachat.chat.ChatSettings.DATABASE_URL.key(),
+          settings.get(io.ultrachat.chat.ChatSettings.DATABASE_URL));
+      try (Database db = Database.open("chat", chat.settingName(), chat.url(), 2, settings.get(ServerSettings.DATABASE_CONNECT_TIMEOUT))) {
+        db.migrate("chat");
+        System.out.println("chat migrations applied to " + chat.url());
       }
       return 0;
     }

@@ -11,6 +11,8 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.ultrachat.auth.AuthModule;
 import io.ultrachat.auth.AuthSettings;
+import io.ultrachat.chat.ChatModule;
+import io.ultrachat.chat.ChatSettings;
 import io.ultrachat.gateway.Gateway;
 import io.ultrachat.gateway.ReadinessCheck;
 import io.ultrachat.gateway.StaticContent;
@@ -38,7 +40,7 @@ import java.util.Set;
  */
 public final class UltraChatServer implements AutoCloseable {
   /** The services this build can run. */
-  public static final Set<String> KNOWN_SERVICES = Set.of("gateway", "auth");
+  public static final Set<String> KNOWN_SERVICES = Set.of("gateway", "auth", "chat");
 
   private final Settings settings;
   private final List<AutoCloseable> resources = new ArrayList<>();
@@ -85,7 +87,7 @@ public final class UltraChatServer implements AutoCloseable {
     }
     if (!out.contains("auth")) {
       throw new IllegalArgumentException("invalid setting services: every process currently needs the auth service"
-          + " (a gateway routing to remote services is not part of this build); use --services=all or --services=auth");
+          + " (a gateway routing to remote services is not part of this build); use --services=all, or a list that includes auth");
     }
     return out;
   }
@@ -97,13 +99,19 @@ public final class UltraChatServer implements AutoCloseable {
     auth = new AuthModule(settings, authDb, clock, ids);
 
     List<Endpoint> endpoints = new ArrayList<>(auth.endpoints());
+    if (services.contains("chat")) {
+      Database chatDb = openDatabase("chat", ChatSettings.DATABASE_URL.key(), settings.get(ChatSettings.DATABASE_URL));
+      ChatModule chat = new ChatModule(settings, chatDb, clock, ids, auth.directory());
+      resources.add(chat);
+      endpoints.addAll(chat.endpoints());
+    }
     endpoints.add(OpenApiDocument.endpoint());
     bindSystemMetrics();
 
     vertx = Vertx.vertx(new VertxOptions()
         .setFileSystemOptions(new FileSystemOptions().setFileCachingEnabled(false).setClassPathResolvingEnabled(false)));
     gateway = new Gateway(vertx, settings, endpoints, auth.authenticator(),
-        List.of(new ReadinessCheck("database", authDb::isReachable)), metrics, new StaticContent("META-INF/ultrachat/web"));
+        List.of(new ReadinessCheck("database", () -> databases.values().stream().allMatch(Database::isReachable))), metrics, new StaticContent("META-INF/ultrachat/web"));
     port = gateway.start();
     if (!services.contains("gateway")) {
       // Without the gateway role the process still answers on its port, but only as the named services.

@@ -92,7 +92,7 @@ class CommandLineIT {
     Run r = run("serve", "--data-dir", dir.toString(), "--set", "http.port=eighty");
     assertThat(r.code()).isEqualTo(2);
     assertThat(r.err()).contains("http.port");
-    assertThat(run("serve", "--data-dir", dir.toString(), "--services", "chat").err()).contains("unknown service 'chat'");
+    assertThat(run("serve", "--data-dir", dir.toString(), "--services", "voice").err()).contains("unknown service 'voice'");
   }
 
   @Test

@@ -5,6 +5,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -86,6 +89,29 @@ public final class Sql {
       ps.close();
       throw e;
     }
+  }
+
+  /**
+   * An instant as this dialect stores it: {@code TIMESTAMPTZ} on PostgreSQL (so it can
+   * partition and prune by time), epoch milliseconds on SQLite.
+   */
+  public Object time(Instant t) {
+    return dialect == Dialect.POSTGRESQL ? OffsetDateTime.ofInstant(t, ZoneOffset.UTC) : (Object) t.toEpochMilli();
+  }
+
+  /** A time column written by {@link #time}; empty if NULL. */
+  public Optional<Instant> instant(ResultSet rs, String column) throws SQLException {
+    if (dialect == Dialect.POSTGRESQL) {
+      OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
+      return t == null ? Optional.empty() : Optional.of(t.toInstant());
+    }
+    long millis = rs.getLong(column);
+    return rs.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(millis));
+  }
+
+  /** A NOT NULL time column written by {@link #time}. */
+  public Instant requiredInstant(ResultSet rs, String column) throws SQLException {
+    return instant(rs, column).orElseThrow(() -> new SQLException("column " + column + " is NULL"));
   }
 
   /** A nullable BIGINT column. */

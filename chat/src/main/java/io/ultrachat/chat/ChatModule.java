@@ -1,0 +1,87 @@
+package io.ultrachat.chat;
+
+import io.ultrachat.auth.api.UserDirectory;
+import io.ultrachat.chat.conversation.ConversationRoutes;
+import io.ultrachat.chat.conversation.ConversationService;
+import io.ultrachat.chat.conversation.JdbcConversationStore;
+import io.ultrachat.chat.message.JdbcMessageStore;
+import io.ultrachat.chat.message.MessagePartitions;
+import io.ultrachat.chat.message.MessageRoutes;
+import io.ultrachat.chat.message.MessageService;
+import io.ultrachat.chat.workspace.JdbcWorkspaceStore;
+import io.ultrachat.chat.workspace.WorkspaceRoutes;
+import io.ultrachat.chat.workspace.WorkspaceService;
+import io.ultrachat.kernel.config.Setting;
+import io.ultrachat.kernel.config.Settings;
+import io.ultrachat.kernel.http.Endpoint;
+import io.ultrachat.kernel.http.ServiceEndpoints;
+import io.ultrachat.kernel.id.IdGenerator;
+import io.ultrachat.store.jdbc.Database;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Chat service assembled on its database: stores, services, REST endpoints, and the daily
+ * partition maintenance (months ahead, retention) that PostgreSQL needs.
+ */
+public final class ChatModule implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ChatModule.class);
+
+  private final List<ServiceEndpoints> routes;
+  private final MessagePartitions partitions;
+  private final Optional<Duration> retention;
+  private final Clock clock;
+  private final ScheduledExecutorService maintenance = Executors.newSingleThreadScheduledExecutor(
+      Thread.ofPlatform().name("chat-maintenance").daemon(true).factory());
+
+  public ChatModule(Settings settings, Database db, Clock clock, IdGenerator ids, UserDirectory users) {
+    this.clock = clock;
+    db.migrate("chat");
+    String rawRetention = settings.get(ChatSettings.MESSAGE_RETENTION).strip();
+    try {
+      this.retention = rawRetention.isEmpty() ? Optional.empty() : Optional.of(Setting.parseDuration(rawRetention));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("invalid setting " + ChatSettings.MESSAGE_RETENTION.key() + ": " + e.getMessage(), e);
+    }
+    this.partitions = new MessagePartitions(db, clock, settings.get(ChatSettings.PARTITION_MONTHS_AHEAD));
+    partitions.ensureAhead();
+
+    JdbcWorkspaceStore workspaceStore = new JdbcWorkspaceStore(db);
+    JdbcConversationStore conversationStore = new JdbcConversationStore(db);
+    WorkspaceService workspaces = new WorkspaceService(workspaceStore, conversationStore, users, ids, clock);
+    ConversationService conversations = new ConversationService(conversationStore, workspaces, workspaceStore, ids, clock);
+    MessageService messages = new MessageService(new JdbcMessageStore(db, partitions), conversations, ids, clock);
+    this.routes = List.of(new WorkspaceRoutes(workspaces), new ConversationRoutes(conversations), new MessageRoutes(messages));
+    maintenance.scheduleWithFixedDelay(this::maintain, 1, 24 * 60, TimeUnit.MINUTES);
+  }
+
+  /** Creates partitions ahead and applies retention; runs daily and is safe to run any time. */
+  public void maintain() {
+    try {
+      partitions.ensureAhead();
+      retention.ifPresent(r -> partitions.dropEndingBefore(clock.instant().minus(r)));
+    } catch (RuntimeException e) {
+      LOG.error("chat maintenance failed; it will run again tomorrow", e);
+    }
+  }
+
+  public MessagePartitions partitions() {
+    return partitions;
+  }
+
+  public List<Endpoint> endpoints() {
+    return routes.stream().flatMap(r -> r.endpoints().stream()).toList();
+  }
+
+  @Override
+  public void close() {
+    maintenance.shutdownNow();
+  }
+}

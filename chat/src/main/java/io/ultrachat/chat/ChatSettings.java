@@ -1,0 +1,20 @@
+package io.ultrachat.chat;
+
+import io.ultrachat.kernel.config.Setting;
+import io.ultrachat.kernel.config.SettingsCatalog;
+import java.util.List;
+
+/** Configuration of the Chat service. */
+public final class ChatSettings implements SettingsCatalog {
+  public static final Setting<String> DATABASE_URL = Setting.text("chat.database-url", "",
+      "Database of the Chat service; empty means the shared `database.url`.");
+  public static final Setting<Integer> PARTITION_MONTHS_AHEAD = Setting.integer("chat.partition-months-ahead", 3, 1, 24,
+      "PostgreSQL: monthly `messages` partitions created ahead of time (at start and daily).");
+  public static final Setting<String> MESSAGE_RETENTION = Setting.text("chat.message-retention", "",
+      "PostgreSQL: drop message partitions that ended longer ago than this (e.g. `365d`); empty keeps messages forever.");
+
+  @Override
+  public List<Setting<?>> settings() {
+    return List.of(DATABASE_URL, PARTITION_MONTHS_AHEAD, MESSAGE_RETENTION);
+  }
+}

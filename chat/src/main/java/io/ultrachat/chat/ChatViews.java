@@ -1,0 +1,52 @@
+package io.ultrachat.chat;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.ultrachat.chat.conversation.ConversationView;
+import io.ultrachat.chat.message.Message;
+import io.ultrachat.chat.workspace.WorkspaceService;
+import io.ultrachat.chat.workspace.WorkspaceStore;
+import java.time.Instant;
+import java.util.Optional;
+
+/** The JSON shapes of the Chat API. Ids are strings, as everywhere in the API. */
+public final class ChatViews {
+  private ChatViews() {}
+
+  public record WorkspaceJson(String id, String name, String role, Instant createdAt) {
+    public static WorkspaceJson of(WorkspaceStore.WorkspaceWithRole w) {
+      return new WorkspaceJson(Long.toString(w.workspace().id()), w.workspace().name(), w.role().wire(), w.workspace().createdAt());
+    }
+  }
+
+  public record MemberJson(String userId, String username, String displayName, String role, Instant joinedAt) {
+    public static MemberJson of(WorkspaceService.MemberProfile p) {
+      return new MemberJson(Long.toString(p.member().userId()), p.user().username(), p.user().displayName(), p.member().role().wire(),
+          p.member().joinedAt());
+    }
+  }
+
+  public record ConversationJson(
+      String id, String workspaceId, String kind, String name, String topic, String createdBy, Instant createdAt, boolean archived,
+      long lastSeq, boolean member, long lastReadSeq, long unreadCount) {
+    public static ConversationJson of(ConversationView v) {
+      var c = v.conversation();
+      return new ConversationJson(Long.toString(c.id()), Long.toString(c.workspaceId()), c.kind().name().toLowerCase(), c.name(),
+          c.topic(), Long.toString(c.createdBy()), c.createdAt(), c.archived(), c.lastSeq(), v.isMember(),
+          v.membership().map(m -> m.lastReadSeq()).orElse(0L), v.unreadCount());
+    }
+  }
+
+  /** A message; {@code body} is written as {@code null} once deleted. */
+  public record MessageJson(
+      String id, String conversationId, long seq, String userId, @JsonInclude(JsonInclude.Include.ALWAYS) String body,
+      Instant createdAt, Optional<Instant> editedAt, Optional<Instant> deletedAt, Optional<String> clientId) {
+    public static MessageJson of(Message m, Optional<String> clientId) {
+      return new MessageJson(Long.toString(m.id()), Long.toString(m.conversationId()), m.seq(), Long.toString(m.userId()),
+          m.body().orElse(null), m.createdAt(), m.editedAt(), m.deletedAt(), clientId);
+    }
+
+    public static MessageJson of(Message m) {
+      return of(m, Optional.empty());
+    }
+  }
+}

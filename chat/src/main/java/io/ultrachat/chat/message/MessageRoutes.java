@@ -1,0 +1,83 @@
+package io.ultrachat.chat.message;
+
+import io.ultrachat.chat.ChatViews.MessageJson;
+import io.ultrachat.kernel.error.InvalidInput;
+import io.ultrachat.kernel.http.Access;
+import io.ultrachat.kernel.http.ApiRequest;
+import io.ultrachat.kernel.http.ApiResponse;
+import io.ultrachat.kernel.http.Endpoint;
+import io.ultrachat.kernel.http.HttpMethod;
+import io.ultrachat.kernel.http.Scopes;
+import io.ultrachat.kernel.http.ServiceEndpoints;
+import io.ultrachat.kernel.id.Ids;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Messages of a conversation: send (idempotent with a client id), history, edit, delete. */
+public final class MessageRoutes implements ServiceEndpoints {
+  record SendMessageRequest(String body, String clientId) {}
+
+  record EditMessageRequest(String body) {}
+
+  private final MessageService messages;
+
+  public MessageRoutes(MessageService messages) {
+    this.messages = messages;
+  }
+
+  @Override
+  public List<Endpoint> endpoints() {
+    Access read = Access.scoped(Scopes.CHAT_READ);
+    Access write = Access.scoped(Scopes.CHAT_WRITE);
+    String base = "/api/v1/conversations/{conversationId}/messages";
+    return List.of(
+        Endpoint.of(HttpMethod.POST, base, write, this::send),
+        Endpoint.of(HttpMethod.GET, base, read, this::history),
+        Endpoint.of(HttpMethod.PATCH, base + "/{messageId}", write, r -> ApiResponse.ok(MessageJson.of(messages.edit(
+            actor(r), conversationId(r), messageId(r), r.body(EditMessageRequest.class).body())))),
+        Endpoint.of(HttpMethod.DELETE, base + "/{messageId}", write, r -> {
+          messages.delete(actor(r), conversationId(r), messageId(r));
+          return ApiResponse.noContent();
+        }));
+  }
+
+  private ApiResponse send(ApiRequest r) {
+    SendMessageRequest body = r.body(SendMessageRequest.class);
+    Optional<String> clientId = Optional.ofNullable(body.clientId());
+    MessageStore.Appended appended = messages.send(actor(r), conversationId(r), body.body(), clientId);
+    MessageJson json = MessageJson.of(appended.message(), clientId);
+    return appended.replayed() ? ApiResponse.ok(json) : ApiResponse.created(json);
+  }
+
+  private ApiResponse history(ApiRequest r) {
+    MessageService.PageRequest request = new MessageService.PageRequest(seq(r, "before"), seq(r, "after"), seq(r, "around"),
+        r.query("limit").map(v -> (int) Math.min(Integer.MAX_VALUE, number("limit", v))).orElse(MessageService.PAGE_DEFAULT));
+    MessageService.Page page = messages.history(actor(r), conversationId(r), request);
+    return ApiResponse.ok(Map.of("messages", page.messages().stream().map(MessageJson::of).toList(),
+        "hasMoreBefore", page.hasMoreBefore(), "hasMoreAfter", page.hasMoreAfter()));
+  }
+
+  private static Optional<Long> seq(ApiRequest r, String name) {
+    return r.query(name).map(v -> number(name, v));
+  }
+
+  private static long number(String name, String raw) {
+    if (raw.isEmpty() || raw.length() > 18 || !raw.chars().allMatch(Character::isDigit)) {
+      throw InvalidInput.field(name, "must be a non-negative whole number");
+    }
+    return Long.parseLong(raw);
+  }
+
+  private static long actor(ApiRequest r) {
+    return r.requirePrincipal().userId();
+  }
+
+  private static long conversationId(ApiRequest r) {
+    return Ids.parsePathId(r.pathParam("conversationId"), "conversation");
+  }
+
+  private static long messageId(ApiRequest r) {
+    return Ids.parsePathId(r.pathParam("messageId"), "message");
+  }
+}

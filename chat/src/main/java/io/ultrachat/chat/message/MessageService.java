@@ -1,0 +1,137 @@
+package io.ultrachat.chat.message;
+
+import io.ultrachat.chat.conversation.ConversationService;
+import io.ultrachat.chat.conversation.ConversationView;
+import io.ultrachat.kernel.error.Conflict;
+import io.ultrachat.kernel.error.Forbidden;
+import io.ultrachat.kernel.error.InvalidInput;
+import io.ultrachat.kernel.error.NotFound;
+import io.ultrachat.kernel.id.IdGenerator;
+import io.ultrachat.kernel.time.Clocks;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/** Sending, editing, deleting and reading messages, with the conversation's access rules. */
+public final class MessageService {
+  public static final int BODY_MAX = 4000;
+  public static final int PAGE_MAX = 200;
+  public static final int PAGE_DEFAULT = 50;
+  private static final Pattern CLIENT_ID = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
+
+  private final MessageStore messages;
+  private final ConversationService conversations;
+  private final IdGenerator ids;
+  private final Clock clock;
+
+  public MessageService(MessageStore messages, ConversationService conversations, IdGenerator ids, Clock clock) {
+    this.messages = messages;
+    this.conversations = conversations;
+    this.ids = ids;
+    this.clock = clock;
+  }
+
+  /** Where a history page starts: at most one of before, after and around; none means the latest. */
+  public record PageRequest(Optional<Long> before, Optional<Long> after, Optional<Long> around, int limit) {}
+
+  /** Messages ascending by seq, and whether more exist on either side. */
+  public record Page(List<Message> messages, boolean hasMoreBefore, boolean hasMoreAfter) {}
+
+  public MessageStore.Appended send(long actor, long conversationId, String body, Optional<String> clientId) {
+    String text = body(body);
+    clientId.ifPresent(id -> {
+      if (!CLIENT_ID.matcher(id).matches()) {
+        throw InvalidInput.field("clientId", "must be 1 to 64 of letters, digits, '.', '_', ':' or '-'");
+      }
+    });
+    ConversationView v = conversations.view(actor, conversationId);
+    if (!v.isMember()) {
+      throw new Forbidden("not-a-member", "join the conversation to post in it");
+    }
+    if (v.conversation().archived()) {
+      throw new Conflict("conversation-archived", "the conversation is archived");
+    }
+    return messages.append(new MessageStore.NewMessage(ids.next(), conversationId, actor, clientId, text, Clocks.nowMillis(clock)));
+  }
+
+  private static String body(String body) {
+    if (body == null) {
+      throw InvalidInput.field("body", "is required");
+    }
+    if (body.isBlank()) {
+      throw InvalidInput.field("body", "must not be empty");
+    }
+    if (body.codePointCount(0, body.length()) > BODY_MAX) {
+      throw InvalidInput.field("body", "must be at most " + BODY_MAX + " characters");
+    }
+    return body;
+  }
+
+  public Page history(long actor, long conversationId, PageRequest request) {
+    int given = (request.before().isPresent() ? 1 : 0) + (request.after().isPresent() ? 1 : 0) + (request.around().isPresent() ? 1 : 0);
+    if (given > 1) {
+      throw new InvalidInput("invalid-input", "use at most one of before, after and around");
+    }
+    if (request.limit() < 1 || request.limit() > PAGE_MAX) {
+      throw InvalidInput.field("limit", "must be between 1 and " + PAGE_MAX);
+    }
+    ConversationView v = conversations.view(actor, conversationId);
+    long last = v.conversation().lastSeq();
+    int limit = request.limit();
+    List<Message> page;
+    if (request.after().isPresent()) {
+      page = messages.after(conversationId, request.after().get(), limit);
+    } else if (request.around().isPresent()) {
+      long at = request.around().get();
+      List<Message> older = messages.before(conversationId, at, limit / 2);
+      List<Message> newer = messages.after(conversationId, at - 1, limit - older.size());
+      page = new ArrayList<>(older);
+      page.addAll(newer);
+    } else {
+      long before = request.before().orElse(last + 1);
+      page = messages.before(conversationId, before, limit);
+    }
+    // Sequences are gapless and messages are never removed from the sequence (a deletion
+    // leaves a tombstone), so what lies on either side follows from the page's ends.
+    boolean moreBefore;
+    boolean moreAfter;
+    if (page.isEmpty()) {
+      long pivot = request.after().map(a -> a + 1).or(request::around).or(request::before).orElse(last + 1);
+      moreBefore = Math.min(pivot - 1, last) >= 1;
+      moreAfter = pivot <= last && request.before().isPresent();
+    } else {
+      moreBefore = page.getFirst().seq() > 1;
+      moreAfter = page.getLast().seq() < last;
+    }
+    return new Page(page, moreBefore, moreAfter);
+  }
+
+  public Message edit(long actor, long conversationId, long messageId, String body) {
+    String text = body(body);
+    conversations.view(actor, conversationId);
+    Message m = messages.find(conversationId, messageId).orElseThrow(MessageService::notFound);
+    if (m.userId() != actor) {
+      throw new Forbidden("not-author", "only the author may edit a message");
+    }
+    if (m.deleted()) {
+      throw new Conflict("message-deleted", "the message was deleted");
+    }
+    return messages.edit(conversationId, messageId, text, Clocks.nowMillis(clock))
+        .orElseThrow(() -> new Conflict("message-deleted", "the message was deleted"));
+  }
+
+  public void delete(long actor, long conversationId, long messageId) {
+    ConversationView v = conversations.view(actor, conversationId);
+    Message m = messages.find(conversationId, messageId).orElseThrow(MessageService::notFound);
+    if (m.userId() != actor && !v.workspaceMember().role().manages()) {
+      throw new Forbidden("not-author", "only the author or a workspace admin may delete a message");
+    }
+    messages.delete(conversationId, messageId, Clocks.nowMillis(clock));
+  }
+
+  private static NotFound notFound() {
+    return new NotFound("message-not-found", "message not found");
+  }
+}

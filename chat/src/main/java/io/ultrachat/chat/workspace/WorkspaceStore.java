@@ -1,0 +1,32 @@
+package io.ultrachat.chat.workspace;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/** Persistence of workspaces and their members. Thread-safe; each method is atomic. */
+public interface WorkspaceStore {
+  /** Creates a workspace with its creator as owner. */
+  void create(Workspace workspace);
+
+  Optional<Workspace> find(long workspaceId);
+
+  /** The workspaces a user belongs to, with their role, oldest first. */
+  List<WorkspaceWithRole> listForUser(long userId);
+
+  /** A workspace paired with one member's role in it. */
+  record WorkspaceWithRole(Workspace workspace, Role role) {}
+
+  Optional<WorkspaceMember> member(long workspaceId, long userId);
+
+  /** Members in the order they joined. */
+  List<WorkspaceMember> members(long workspaceId);
+
+  /** Adds a member or changes their role; returns the member as stored. */
+  WorkspaceMember putMember(long workspaceId, long userId, Role role, Instant at);
+
+  /** @return false if the user was not a member */
+  boolean removeMember(long workspaceId, long userId);
+
+  int countOwners(long workspaceId);
+}
