@@ -11,6 +11,7 @@ import io.ultrachat.chat.message.MessageService;
 import io.ultrachat.chat.workspace.JdbcWorkspaceStore;
 import io.ultrachat.chat.workspace.WorkspaceRoutes;
 import io.ultrachat.chat.workspace.WorkspaceService;
+import io.ultrachat.kernel.bus.Bus;
 import io.ultrachat.kernel.config.Setting;
 import io.ultrachat.kernel.config.Settings;
 import io.ultrachat.kernel.http.Endpoint;
@@ -41,7 +42,7 @@ public final class ChatModule implements AutoCloseable {
   private final ScheduledExecutorService maintenance = Executors.newSingleThreadScheduledExecutor(
       Thread.ofPlatform().name("chat-maintenance").daemon(true).factory());
 
-  public ChatModule(Settings settings, Database db, Clock clock, IdGenerator ids, UserDirectory users) {
+  public ChatModule(Settings settings, Database db, Clock clock, IdGenerator ids, UserDirectory users, Bus bus) {
     this.clock = clock;
     db.migrate("chat");
     String rawRetention = settings.get(ChatSettings.MESSAGE_RETENTION).strip();
@@ -56,8 +57,9 @@ public final class ChatModule implements AutoCloseable {
     JdbcWorkspaceStore workspaceStore = new JdbcWorkspaceStore(db);
     JdbcConversationStore conversationStore = new JdbcConversationStore(db);
     WorkspaceService workspaces = new WorkspaceService(workspaceStore, conversationStore, users, ids, clock);
-    ConversationService conversations = new ConversationService(conversationStore, workspaces, workspaceStore, ids, clock);
-    MessageService messages = new MessageService(new JdbcMessageStore(db, partitions), conversations, ids, clock);
+    ChatEvents events = new ChatEvents(bus);
+    ConversationService conversations = new ConversationService(conversationStore, workspaces, workspaceStore, ids, clock, events);
+    MessageService messages = new MessageService(new JdbcMessageStore(db, partitions), conversations, ids, clock, events);
     this.routes = List.of(new WorkspaceRoutes(workspaces), new ConversationRoutes(conversations), new MessageRoutes(messages));
     maintenance.scheduleWithFixedDelay(this::maintain, 1, 24 * 60, TimeUnit.MINUTES);
   }

@@ -16,6 +16,8 @@ import io.ultrachat.chat.ChatSettings;
 import io.ultrachat.gateway.Gateway;
 import io.ultrachat.gateway.ReadinessCheck;
 import io.ultrachat.gateway.StaticContent;
+import io.ultrachat.kernel.bus.Bus;
+import io.ultrachat.kernel.bus.InProcessBus;
 import io.ultrachat.kernel.config.Settings;
 import io.ultrachat.kernel.http.Endpoint;
 import io.ultrachat.kernel.id.IdGenerator;
@@ -45,6 +47,7 @@ public final class UltraChatServer implements AutoCloseable {
   private final Settings settings;
   private final List<AutoCloseable> resources = new ArrayList<>();
   private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final InProcessBus bus = new InProcessBus();
   private Vertx vertx;
   private Gateway gateway;
   private AuthModule auth;
@@ -101,7 +104,7 @@ public final class UltraChatServer implements AutoCloseable {
     List<Endpoint> endpoints = new ArrayList<>(auth.endpoints());
     if (services.contains("chat")) {
       Database chatDb = openDatabase("chat", ChatSettings.DATABASE_URL.key(), settings.get(ChatSettings.DATABASE_URL));
-      ChatModule chat = new ChatModule(settings, chatDb, clock, ids, auth.directory());
+      ChatModule chat = new ChatModule(settings, chatDb, clock, ids, auth.directory(), bus);
       resources.add(chat);
       endpoints.addAll(chat.endpoints());
     }
@@ -150,6 +153,11 @@ public final class UltraChatServer implements AutoCloseable {
     return port;
   }
 
+  /** The event bus of this node. */
+  public Bus bus() {
+    return bus;
+  }
+
   public AuthModule auth() {
     return auth;
   }
@@ -170,6 +178,7 @@ public final class UltraChatServer implements AutoCloseable {
         // Shutting down anyway; nothing useful to do with a close failure.
       }
     }
+    bus.close();
     for (int i = resources.size() - 1; i >= 0; i--) {
       try {
         resources.get(i).close();

@@ -1,5 +1,6 @@
 package io.ultrachat.chat.conversation;
 
+import io.ultrachat.chat.ChatEvents;
 import io.ultrachat.chat.workspace.Role;
 import io.ultrachat.chat.workspace.WorkspaceMember;
 import io.ultrachat.chat.workspace.WorkspaceService;
@@ -35,9 +36,11 @@ public final class ConversationService {
   private final WorkspaceStore workspaceStore;
   private final IdGenerator ids;
   private final Clock clock;
+  private final ChatEvents events;
 
   public ConversationService(ConversationStore conversations, WorkspaceService workspaces, WorkspaceStore workspaceStore,
-      IdGenerator ids, Clock clock) {
+      IdGenerator ids, Clock clock, ChatEvents events) {
+    this.events = events;
     this.conversations = conversations;
     this.workspaces = workspaces;
     this.workspaceStore = workspaceStore;
@@ -145,7 +148,9 @@ public final class ConversationService {
     } catch (DuplicateKeyException e) {
       throw nameTaken(n.orElse(""));
     }
-    return view(actor, conversationId);
+    ConversationView updated = view(actor, conversationId);
+    events.conversationChanged(updated);
+    return updated;
   }
 
   /** Joins yourself, or adds another workspace member. */
@@ -159,7 +164,11 @@ public final class ConversationService {
         throw new NotFound("user-not-found", "that user is not a member of this workspace");
       }
     }
+    boolean already = conversations.member(conversationId, userId).isPresent();
     conversations.addMember(conversationId, userId, Clocks.nowMillis(clock));
+    if (!already) {
+      events.memberJoined(conversationId, userId);
+    }
     return view(actor, conversationId);
   }
 
@@ -172,6 +181,7 @@ public final class ConversationService {
     if (!conversations.removeMember(conversationId, userId)) {
       throw new NotFound("member-not-found", "that user is not a member of this conversation");
     }
+    events.memberLeft(conversationId, userId);
   }
 
   public void markRead(long actor, long conversationId, long seq) {
@@ -182,6 +192,8 @@ public final class ConversationService {
     if (!v.isMember()) {
       throw new Forbidden("not-a-member", "join the conversation first");
     }
-    conversations.markRead(conversationId, actor, seq);
+    long before = v.membership().map(ConversationMember::lastReadSeq).orElse(0L);
+    conversations.markRead(conversationId, actor, seq).filter(now -> now != before)
+        .ifPresent(now -> events.readUpdated(actor, conversationId, now));
   }
 }

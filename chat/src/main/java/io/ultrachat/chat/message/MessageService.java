@@ -1,5 +1,6 @@
 package io.ultrachat.chat.message;
 
+import io.ultrachat.chat.ChatEvents;
 import io.ultrachat.chat.conversation.ConversationService;
 import io.ultrachat.chat.conversation.ConversationView;
 import io.ultrachat.kernel.error.Conflict;
@@ -25,12 +26,14 @@ public final class MessageService {
   private final ConversationService conversations;
   private final IdGenerator ids;
   private final Clock clock;
+  private final ChatEvents events;
 
-  public MessageService(MessageStore messages, ConversationService conversations, IdGenerator ids, Clock clock) {
+  public MessageService(MessageStore messages, ConversationService conversations, IdGenerator ids, Clock clock, ChatEvents events) {
     this.messages = messages;
     this.conversations = conversations;
     this.ids = ids;
     this.clock = clock;
+    this.events = events;
   }
 
   /** Where a history page starts: at most one of before, after and around; none means the latest. */
@@ -53,7 +56,12 @@ public final class MessageService {
     if (v.conversation().archived()) {
       throw new Conflict("conversation-archived", "the conversation is archived");
     }
-    return messages.append(new MessageStore.NewMessage(ids.next(), conversationId, actor, clientId, text, Clocks.nowMillis(clock)));
+    MessageStore.Appended appended =
+        messages.append(new MessageStore.NewMessage(ids.next(), conversationId, actor, clientId, text, Clocks.nowMillis(clock)));
+    if (!appended.replayed()) {
+      events.messageCreated(appended.message());
+    }
+    return appended;
   }
 
   private static String body(String body) {
@@ -118,8 +126,10 @@ public final class MessageService {
     if (m.deleted()) {
       throw new Conflict("message-deleted", "the message was deleted");
     }
-    return messages.edit(conversationId, messageId, text, Clocks.nowMillis(clock))
+    Message edited = messages.edit(conversationId, messageId, text, Clocks.nowMillis(clock))
         .orElseThrow(() -> new Conflict("message-deleted", "the message was deleted"));
+    events.messageEdited(edited);
+    return edited;
   }
 
   public void delete(long actor, long conversationId, long messageId) {
@@ -128,7 +138,8 @@ public final class MessageService {
     if (m.userId() != actor && !v.workspaceMember().role().manages()) {
       throw new Forbidden("not-author", "only the author or a workspace admin may delete a message");
     }
-    messages.delete(conversationId, messageId, Clocks.nowMillis(clock));
+    boolean wasLive = !m.deleted();
+    messages.delete(conversationId, messageId, Clocks.nowMillis(clock)).filter(x -> wasLive).ifPresent(events::messageDeleted);
   }
 
   private static NotFound notFound() {

@@ -1,0 +1,103 @@
+package io.ultrachat.chat;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.ultrachat.chat.ChatViews.ConversationJson;
+import io.ultrachat.chat.ChatViews.MessageJson;
+import io.ultrachat.chat.conversation.ConversationView;
+import io.ultrachat.chat.message.Message;
+import io.ultrachat.kernel.bus.Bus;
+import io.ultrachat.kernel.json.Json;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Facts about chat changes, published on the bus after the change committed, for the
+ * realtime edge and other services. Each event is serialized once.
+ *
+ * <p>Subjects: {@code chat.conversation.<id>} for everything members of a conversation see
+ * ({@code message.created|edited|deleted}, {@code member.joined|left},
+ * {@code conversation.changed}); {@code chat.user.<id>} for what only one user sees
+ * ({@code read.updated}). Message events carry the conversation's sequence number, so a
+ * consumer can detect gaps and recover them from history.
+ */
+public final class ChatEvents {
+  private static final Logger LOG = LoggerFactory.getLogger(ChatEvents.class);
+  private final Bus bus;
+
+  public ChatEvents(Bus bus) {
+    this.bus = bus;
+  }
+
+  public static String conversationSubject(long conversationId) {
+    return "chat.conversation." + conversationId;
+  }
+
+  public static String userSubject(long userId) {
+    return "chat.user." + userId;
+  }
+
+  public void messageCreated(Message m) {
+    message("message.created", m);
+  }
+
+  public void messageEdited(Message m) {
+    message("message.edited", m);
+  }
+
+  public void messageDeleted(Message m) {
+    message("message.deleted", m);
+  }
+
+  private void message(String type, Message m) {
+    Map<String, Object> e = event(type, m.conversationId());
+    e.put("seq", m.seq());
+    e.put("message", MessageJson.of(m));
+    publish(conversationSubject(m.conversationId()), e);
+  }
+
+  public void memberJoined(long conversationId, long userId) {
+    member("member.joined", conversationId, userId);
+  }
+
+  public void memberLeft(long conversationId, long userId) {
+    member("member.left", conversationId, userId);
+  }
+
+  private void member(String type, long conversationId, long userId) {
+    Map<String, Object> e = event(type, conversationId);
+    e.put("userId", Long.toString(userId));
+    publish(conversationSubject(conversationId), e);
+  }
+
+  public void conversationChanged(ConversationView v) {
+    Map<String, Object> e = event("conversation.changed", v.conversation().id());
+    ConversationJson c = ConversationJson.of(v);
+    e.put("conversation", Map.of("id", c.id(), "name", c.name(), "topic", c.topic(), "archived", c.archived(), "kind", c.kind()));
+    publish(conversationSubject(v.conversation().id()), e);
+  }
+
+  public void readUpdated(long userId, long conversationId, long lastReadSeq) {
+    Map<String, Object> e = event("read.updated", conversationId);
+    e.put("userId", Long.toString(userId));
+    e.put("lastReadSeq", lastReadSeq);
+    publish(userSubject(userId), e);
+  }
+
+  private static Map<String, Object> event(String type, long conversationId) {
+    Map<String, Object> e = new LinkedHashMap<>();
+    e.put("type", type);
+    e.put("conversationId", Long.toString(conversationId));
+    return e;
+  }
+
+  private void publish(String subject, Map<String, Object> event) {
+    try {
+      bus.publish(subject, Json.mapper().writeValueAsBytes(event));
+    } catch (JsonProcessingException | RuntimeException e) {
+      // The change is committed; a lost event is recovered by clients from history by seq.
+      LOG.warn("could not publish {} on {}: {}", event.get("type"), subject, e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,9 @@
+package io.ultrachat.chat.conversation;
+
+import io.ultrachat.chat.StoreFixture.Backend;
+
+class SqliteConversationStoreIT extends ConversationStoreContract {
+  SqliteConversationStoreIT() {
+    super(Backend.SQLITE);
+  }
+}

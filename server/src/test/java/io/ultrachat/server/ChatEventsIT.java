@@ -1,0 +1,62 @@
+package io.ultrachat.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.ultrachat.kernel.json.Json;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Chat changes are published on the bus after commit, once each, with their sequence numbers. */
+class ChatEventsIT {
+  @Test
+  void chatChangesArePublishedInOrderWithSequenceNumbers() throws Exception {
+    try (TestServer server = TestServer.on(TestServer.Backend.SQLITE).start()) {
+      Api api = server.api();
+      List<JsonNode> events = Collections.synchronizedList(new ArrayList<>());
+      List<String> subjects = Collections.synchronizedList(new ArrayList<>());
+      server.server().bus().subscribe("chat.>", m -> {
+        subjects.add(m.subject());
+        try {
+          events.add(Json.mapper().readTree(m.payload()));
+        } catch (java.io.IOException e) {
+          throw new IllegalStateException(e);
+        }
+      });
+      JsonNode alice = api.register("alice", "correct horse");
+      JsonNode bob = api.register("bob", "battery staple");
+      String a = alice.path("accessToken").asText();
+      String b = bob.path("accessToken").asText();
+      String bobId = bob.path("user").path("id").asText();
+      String ws = api.post("/api/v1/workspaces", Map.of("name", "Acme"), a).ok(201).json().path("id").asText();
+      api.raw("PUT", "/api/v1/workspaces/" + ws + "/members/" + bobId, "application/json", "{\"role\":\"member\"}", a).ok(200);
+      String conv = api.post("/api/v1/workspaces/" + ws + "/conversations", Map.of("kind", "public", "name", "general"), a)
+          .ok(201).json().path("id").asText();
+      api.raw("PUT", "/api/v1/conversations/" + conv + "/members/" + bobId, null, "", b).ok(200);
+      String first = api.post("/api/v1/conversations/" + conv + "/messages", Map.of("body", "hello", "clientId", "c1"), a)
+          .ok(201).json().path("id").asText();
+      api.post("/api/v1/conversations/" + conv + "/messages", Map.of("body", "hello", "clientId", "c1"), a).ok(200); // replay
+      api.post("/api/v1/conversations/" + conv + "/messages", Map.of("body", "hi alice"), b).ok(201);
+      api.patch("/api/v1/conversations/" + conv + "/messages/" + first, Map.of("body", "hello, all"), a).ok(200);
+      api.delete("/api/v1/conversations/" + conv + "/messages/" + first, a).ok(204);
+      api.post("/api/v1/conversations/" + conv + "/read", Map.of("seq", 2), b).ok(204);
+
+      await().atMost(Duration.ofSeconds(10)).until(() -> events.size() >= 6);
+      Thread.sleep(200); // nothing more should arrive
+      assertThat(events).extracting(e -> e.path("type").asText())
+          .containsExactly("member.joined", "message.created", "message.created", "message.edited", "message.deleted", "read.updated");
+      assertThat(events.get(1).path("seq").asLong()).isEqualTo(1);
+      assertThat(events.get(2).path("seq").asLong()).isEqualTo(2);
+      assertThat(events.get(2).path("message").path("body").asText()).isEqualTo("hi alice");
+      assertThat(events.get(4).path("message").path("body").isNull()).isTrue();
+      assertThat(subjects.subList(0, 5)).allMatch(s -> s.equals("chat.conversation." + conv));
+      assertThat(subjects.get(5)).isEqualTo("chat.user." + bobId);
+      assertThat(events.get(5).path("lastReadSeq").asLong()).isEqualTo(2);
+    }
+  }
+}
