@@ -57,10 +57,12 @@ public final class ChatEvents {
     publish(conversationSubject(m.conversationId()), e);
   }
 
+  /** Goes to the conversation and to the user, whose connections then start following it. */
   public void memberJoined(long conversationId, long userId) {
     member("member.joined", conversationId, userId);
   }
 
+  /** Goes to the conversation and to the user, whose connections then stop following it. */
   public void memberLeft(long conversationId, long userId) {
     member("member.left", conversationId, userId);
   }
@@ -69,6 +71,22 @@ public final class ChatEvents {
     Map<String, Object> e = event(type, conversationId);
     e.put("userId", Long.toString(userId));
     publish(conversationSubject(conversationId), e);
+    publish(userSubject(userId), e);
+  }
+
+  /** An ephemeral typing indicator; not stored. */
+  public void typing(long conversationId, long userId) {
+    Map<String, Object> e = event("typing", conversationId);
+    e.put("userId", Long.toString(userId));
+    publish(conversationSubject(conversationId), e);
+  }
+
+  /** The same JSON a {@code message.created} event carries, for replays on resume. */
+  public static Map<String, Object> messageCreatedEvent(Message m) {
+    Map<String, Object> e = event("message.created", m.conversationId());
+    e.put("seq", m.seq());
+    e.put("message", MessageJson.of(m));
+    return e;
   }
 
   public void conversationChanged(ConversationView v) {

@@ -39,6 +39,7 @@ public final class ChatModule implements AutoCloseable {
   private final MessagePartitions partitions;
   private final Optional<Duration> retention;
   private final Clock clock;
+  private final ChatRealtime realtime;
   private final ScheduledExecutorService maintenance = Executors.newSingleThreadScheduledExecutor(
       Thread.ofPlatform().name("chat-maintenance").daemon(true).factory());
 
@@ -59,7 +60,9 @@ public final class ChatModule implements AutoCloseable {
     WorkspaceService workspaces = new WorkspaceService(workspaceStore, conversationStore, users, ids, clock);
     ChatEvents events = new ChatEvents(bus);
     ConversationService conversations = new ConversationService(conversationStore, workspaces, workspaceStore, ids, clock, events);
-    MessageService messages = new MessageService(new JdbcMessageStore(db, partitions), conversations, ids, clock, events);
+    JdbcMessageStore messageStore = new JdbcMessageStore(db, partitions);
+    MessageService messages = new MessageService(messageStore, conversations, ids, clock, events);
+    this.realtime = new ChatRealtime(conversationStore, conversations, messages, messageStore, events);
     this.routes = List.of(new WorkspaceRoutes(workspaces), new ConversationRoutes(conversations), new MessageRoutes(messages));
     maintenance.scheduleWithFixedDelay(this::maintain, 1, 24 * 60, TimeUnit.MINUTES);
   }
@@ -72,6 +75,11 @@ public final class ChatModule implements AutoCloseable {
     } catch (RuntimeException e) {
       LOG.error("chat maintenance failed; it will run again tomorrow", e);
     }
+  }
+
+  /** The Chat service as the realtime edge uses it. */
+  public ChatRealtime realtime() {
+    return realtime;
   }
 
   public MessagePartitions partitions() {

@@ -72,6 +72,7 @@ public final class Gateway {
   private final List<ReadinessCheck> readiness;
   private final PrometheusMeterRegistry metrics;
   private final StaticContent web;
+  private final Map<String, io.vertx.core.Handler<io.vertx.core.http.ServerWebSocket>> webSockets;
   private final RateLimiter authLimiter;
   private final RateLimiter userLimiter;
   private final RateLimiter anonymousLimiter;
@@ -83,8 +84,15 @@ public final class Gateway {
   private final List<String> servedRoutes = new ArrayList<>();
   private volatile boolean draining;
 
+  /**
+   * @param webSockets WebSocket endpoints by path; they authenticate on their own (a first
+   *     frame), because browsers cannot set headers on a WebSocket upgrade and tokens must
+   *     not travel in URLs
+   */
   public Gateway(Vertx vertx, Settings settings, List<Endpoint> endpoints, EdgeAuthenticator authenticator,
-      List<ReadinessCheck> readiness, PrometheusMeterRegistry metrics, StaticContent web) {
+      List<ReadinessCheck> readiness, PrometheusMeterRegistry metrics, StaticContent web,
+      Map<String, io.vertx.core.Handler<io.vertx.core.http.ServerWebSocket>> webSockets) {
+    this.webSockets = Map.copyOf(webSockets);
     this.vertx = vertx;
     this.settings = settings;
     this.endpoints = List.copyOf(endpoints);
@@ -114,7 +122,10 @@ public final class Gateway {
         .setMaxInitialLineLength(8 * 1024)
         .setIdleTimeout(300)
         .setIdleTimeoutUnit(TimeUnit.SECONDS)
-        .setTcpNoDelay(true);
+        .setTcpNoDelay(true)
+        // Frame limits are enforced per protocol by the WebSocket endpoints; these only bound memory.
+        .setMaxWebSocketFrameSize(256 * 1024)
+        .setMaxWebSocketMessageSize(256 * 1024);
     return bind(router, options.setPort(settings.get(GatewaySettings.PORT)), instances);
   }
 
@@ -181,6 +192,14 @@ public final class Gateway {
       route.handler(dispatch(e));
       servedRoutes.add(e.method().name() + " " + e.path());
     }
+    webSockets.forEach((path, handler) -> router.get(path).handler(ctx -> {
+      ctx.put(ROUTE, path);
+      ctx.request().toWebSocket().onSuccess(handler::handle).onFailure(e -> {
+        if (!ctx.response().ended()) {
+          sendProblem(ctx, new EdgeRejection(400, "websocket-upgrade-required", "this endpoint speaks WebSocket only: " + e.getMessage()));
+        }
+      });
+    }));
     router.get("/health/live").handler(ctx -> {
       ctx.put(ROUTE, "/health/live");
       sendJson(ctx, 200, Map.of("status", draining ? "draining" : "up"));

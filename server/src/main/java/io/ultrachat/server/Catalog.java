@@ -2,6 +2,7 @@ package io.ultrachat.server;
 
 import io.ultrachat.auth.AuthSettings;
 import io.ultrachat.chat.ChatSettings;
+import io.ultrachat.realtime.RealtimeSettings;
 import io.ultrachat.gateway.GatewaySettings;
 import io.ultrachat.kernel.config.Setting;
 import io.ultrachat.kernel.config.Settings;
@@ -22,6 +23,7 @@ public final class Catalog {
     all.addAll(new GatewaySettings().settings());
     all.addAll(new AuthSettings().settings());
     all.addAll(new ChatSettings().settings());
+    all.addAll(new RealtimeSettings().settings());
     return all;
   }
 

@@ -16,7 +16,7 @@ public final class ServerSettings implements SettingsCatalog {
   public static final Setting<Duration> DATABASE_CONNECT_TIMEOUT = Setting.duration("database.connect-timeout", "5s",
       "How long to wait for a database connection before failing the request (or the start) with a clear error.");
   public static final Setting<String> SERVICES = Setting.text("services", "all",
-      "Comma-separated services this process runs: `all`, or any of `gateway`, `auth`, `chat`.");
+      "Comma-separated services this process runs: `all`, or any of `gateway`, `auth`, `chat`, `realtime`.");
   public static final Setting<Integer> NODE_ID = Setting.integer("node.id", 0, 0, 1023,
       "This node's id (0–1023), part of every id it issues; give each node of a cluster its own.");
 

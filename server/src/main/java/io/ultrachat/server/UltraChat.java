@@ -104,7 +104,7 @@ public final class UltraChat {
     @Option(names = "--port", description = "HTTP port (setting http.port, env ULTRACHAT_HTTP_PORT; default 8080).")
     Integer port;
 
-    @Option(names = "--services", description = "Services to run: all (default), or a comma-separated subset of: gateway, auth, chat.")
+    @Option(names = "--services", description = "Services to run: all (default), or a comma-separated subset of: gateway, auth, chat, realtime.")
     String services;
 
     @Override

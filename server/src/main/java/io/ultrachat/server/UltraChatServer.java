@@ -12,6 +12,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.ultrachat.auth.AuthModule;
 import io.ultrachat.auth.AuthSettings;
 import io.ultrachat.chat.ChatModule;
+import io.ultrachat.realtime.RealtimeEndpoint;
 import io.ultrachat.chat.ChatSettings;
 import io.ultrachat.gateway.Gateway;
 import io.ultrachat.gateway.ReadinessCheck;
@@ -42,7 +43,7 @@ import java.util.Set;
  */
 public final class UltraChatServer implements AutoCloseable {
   /** The services this build can run. */
-  public static final Set<String> KNOWN_SERVICES = Set.of("gateway", "auth", "chat");
+  public static final Set<String> KNOWN_SERVICES = Set.of("gateway", "auth", "chat", "realtime");
 
   private final Settings settings;
   private final List<AutoCloseable> resources = new ArrayList<>();
@@ -50,6 +51,7 @@ public final class UltraChatServer implements AutoCloseable {
   private final InProcessBus bus = new InProcessBus();
   private Vertx vertx;
   private Gateway gateway;
+  private RealtimeEndpoint realtime;
   private AuthModule auth;
   private int port;
 
@@ -102,9 +104,10 @@ public final class UltraChatServer implements AutoCloseable {
     auth = new AuthModule(settings, authDb, clock, ids);
 
     List<Endpoint> endpoints = new ArrayList<>(auth.endpoints());
+    ChatModule chat = null;
     if (services.contains("chat")) {
       Database chatDb = openDatabase("chat", ChatSettings.DATABASE_URL.key(), settings.get(ChatSettings.DATABASE_URL));
-      ChatModule chat = new ChatModule(settings, chatDb, clock, ids, auth.directory(), bus);
+      chat = new ChatModule(settings, chatDb, clock, ids, auth.directory(), bus);
       resources.add(chat);
       endpoints.addAll(chat.endpoints());
     }
@@ -113,8 +116,16 @@ public final class UltraChatServer implements AutoCloseable {
 
     vertx = Vertx.vertx(new VertxOptions()
         .setFileSystemOptions(new FileSystemOptions().setFileCachingEnabled(false).setClassPathResolvingEnabled(false)));
+    Map<String, io.vertx.core.Handler<io.vertx.core.http.ServerWebSocket>> webSockets = new LinkedHashMap<>();
+    if (services.contains("realtime")) {
+      if (chat == null) {
+        throw new IllegalArgumentException("invalid setting services: realtime needs chat in the same process in this build");
+      }
+      realtime = new RealtimeEndpoint(vertx, settings, auth.authenticator(), chat.realtime(), bus);
+      webSockets.put(RealtimeEndpoint.PATH, realtime);
+    }
     gateway = new Gateway(vertx, settings, endpoints, auth.authenticator(),
-        List.of(new ReadinessCheck("database", () -> databases.values().stream().allMatch(Database::isReachable))), metrics, new StaticContent("META-INF/ultrachat/web"));
+        List.of(new ReadinessCheck("database", () -> databases.values().stream().allMatch(Database::isReachable))), metrics, new StaticContent("META-INF/ultrachat/web"), webSockets);
     port = gateway.start();
     if (!services.contains("gateway")) {
       // Without the gateway role the process still answers on its port, but only as the named services.
@@ -168,6 +179,9 @@ public final class UltraChatServer implements AutoCloseable {
 
   @Override
   public void close() {
+    if (realtime != null) {
+      realtime.close();
+    }
     if (gateway != null) {
       gateway.stop();
     }

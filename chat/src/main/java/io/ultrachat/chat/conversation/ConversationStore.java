@@ -31,6 +31,9 @@ public interface ConversationStore {
   /** A user's memberships among the conversations of one workspace. */
   List<ConversationMember> membershipsInWorkspace(long workspaceId, long userId);
 
+  /** Every conversation a user is a member of, with its last sequence number. */
+  java.util.Map<Long, Long> lastSeqsOfMember(long userId);
+
   /** Adds a member (read up to the current last message); no-op if already a member. */
   void addMember(long conversationId, long userId, Instant at);
 

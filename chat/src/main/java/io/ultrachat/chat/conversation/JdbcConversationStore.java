@@ -72,15 +72,23 @@ public final class JdbcConversationStore implements ConversationStore {
   }
 
   @Override
-  public void addMember(long conversationId, long userId, Instant at) {
-    db.write(sql -> {
-      if (sql.queryOne("SELECT 1 FROM chat_conversation_members WHERE conversation_id = ? AND user_id = ?", rs -> 1,
-          conversationId, userId).isPresent()) {
-        return 0;
+  public java.util.Map<Long, Long> lastSeqsOfMember(long userId) {
+    return db.read(sql -> {
+      java.util.Map<Long, Long> out = new java.util.LinkedHashMap<>();
+      for (long[] row : sql.query("SELECT c.id, c.last_seq FROM chat_conversation_members m JOIN chat_conversations c"
+          + " ON c.id = m.conversation_id WHERE m.user_id = ? ORDER BY c.id", rs -> new long[] {rs.getLong(1), rs.getLong(2)}, userId)) {
+        out.put(row[0], row[1]);
       }
-      return sql.update("INSERT INTO chat_conversation_members (conversation_id, user_id, joined_at, last_read_seq)"
-          + " SELECT id, ?, ?, last_seq FROM chat_conversations WHERE id = ?", userId, sql.time(at), conversationId);
+      return out;
     });
+  }
+
+  @Override
+  public void addMember(long conversationId, long userId, Instant at) {
+    // ON CONFLICT DO NOTHING: concurrent joins of the same user are all no-ops but one.
+    db.write(sql -> sql.update("INSERT INTO chat_conversation_members (conversation_id, user_id, joined_at, last_read_seq)"
+        + " SELECT id, ?, ?, last_seq FROM chat_conversations WHERE id = ? ON CONFLICT (conversation_id, user_id) DO NOTHING",
+        userId, sql.time(at), conversationId));
   }
 
   @Override

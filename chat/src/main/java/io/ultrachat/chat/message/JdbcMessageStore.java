@@ -71,6 +71,11 @@ public final class JdbcMessageStore implements MessageStore {
   }
 
   @Override
+  public Optional<Message> findByClientId(long conversationId, long userId, String clientId) {
+    return db.read(sql -> byClientId(sql, new NewMessage(0, conversationId, userId, Optional.of(clientId), "", Instant.EPOCH)));
+  }
+
+  @Override
   public Optional<Message> find(long conversationId, long messageId) {
     return db.read(sql -> find(sql, conversationId, messageId));
   }

@@ -94,7 +94,12 @@ public final class MessagePartitions {
     for (YearMonth m : months()) {
       Instant end = m.plusMonths(1).atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant();
       if (!end.isAfter(cutoff)) {
-        db.write(sql -> sql.update("DROP TABLE IF EXISTS " + name(m)));
+        db.write(sql -> {
+          sql.update("DROP TABLE IF EXISTS " + name(m));
+          // The unpartitioned companions of the dropped rows go with them.
+          sql.update("DELETE FROM chat_message_index WHERE created_at < ?", sql.time(end));
+          return sql.update("DELETE FROM chat_message_keys WHERE created_at < ?", sql.time(end));
+        });
         known.remove(m);
         dropped.add(m);
         LOG.info("retention: dropped message partition {}", name(m));

@@ -63,7 +63,7 @@ public final class MessageRoutes implements ServiceEndpoints {
   }
 
   private static long number(String name, String raw) {
-    if (raw.isEmpty() || raw.length() > 18 || !raw.chars().allMatch(Character::isDigit)) {
+    if (raw.isEmpty() || raw.length() > 18 || !raw.chars().allMatch(ch -> ch >= '0' && ch <= '9')) {
       throw InvalidInput.field(name, "must be a non-negative whole number");
     }
     return Long.parseLong(raw);

@@ -54,6 +54,11 @@ public final class MessageService {
       throw new Forbidden("not-a-member", "join the conversation to post in it");
     }
     if (v.conversation().archived()) {
+      // A retry of a send that committed before the archive still gets its original answer.
+      Optional<Message> earlier = clientId.flatMap(id -> messages.findByClientId(conversationId, actor, id));
+      if (earlier.isPresent()) {
+        return new MessageStore.Appended(earlier.get(), true);
+      }
       throw new Conflict("conversation-archived", "the conversation is archived");
     }
     MessageStore.Appended appended =
@@ -68,8 +73,11 @@ public final class MessageService {
     if (body == null) {
       throw InvalidInput.field("body", "is required");
     }
-    if (body.isBlank()) {
+    if (body.codePoints().allMatch(cp -> Character.isWhitespace(cp) || Character.isSpaceChar(cp) || cp == 0x200B || cp == 0xFEFF)) {
       throw InvalidInput.field("body", "must not be empty");
+    }
+    if (body.chars().anyMatch(ch -> (ch < 0x20 && ch != '\t' && ch != '\n' && ch != '\r') || ch == 0x7F)) {
+      throw InvalidInput.field("body", "must not contain control characters other than tab and newline");
     }
     if (body.codePointCount(0, body.length()) > BODY_MAX) {
       throw InvalidInput.field("body", "must be at most " + BODY_MAX + " characters");

@@ -28,6 +28,9 @@ public interface MessageStore {
 
   Optional<Message> find(long conversationId, long messageId);
 
+  /** The message a user appended with a client id, if any. */
+  Optional<Message> findByClientId(long conversationId, long userId, String clientId);
+
   /** Up to {@code limit} messages with {@code seq < before}, ascending. */
   List<Message> before(long conversationId, long before, int limit);
 

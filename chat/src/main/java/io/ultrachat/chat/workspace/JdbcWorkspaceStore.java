@@ -54,12 +54,10 @@ public final class JdbcWorkspaceStore implements WorkspaceStore {
   @Override
   public WorkspaceMember putMember(long workspaceId, long userId, Role role, Instant at) {
     return db.write(sql -> {
-      int changed = sql.update("UPDATE chat_workspace_members SET role = ? WHERE workspace_id = ? AND user_id = ?",
-          role.wire(), workspaceId, userId);
-      if (changed == 0) {
-        sql.update("INSERT INTO chat_workspace_members (workspace_id, user_id, role, joined_at) VALUES (?, ?, ?, ?)",
-            workspaceId, userId, role.wire(), sql.time(at));
-      }
+      // One upsert statement, so concurrent identical requests cannot both insert.
+      sql.update("INSERT INTO chat_workspace_members (workspace_id, user_id, role, joined_at) VALUES (?, ?, ?, ?)"
+          + " ON CONFLICT (workspace_id, user_id) DO UPDATE SET role = excluded.role",
+          workspaceId, userId, role.wire(), sql.time(at));
       return sql.queryOne("SELECT workspace_id, user_id, role, joined_at FROM chat_workspace_members"
           + " WHERE workspace_id = ? AND user_id = ?", rs -> member(sql, rs), workspaceId, userId).orElseThrow();
     });

@@ -49,10 +49,11 @@ public final class WorkspaceRoutes implements ServiceEndpoints {
   private ApiResponse putMember(ApiRequest r) {
     String role = r.body(PutMemberRequest.class).role();
     Role parsed = switch (role == null ? "" : role) {
+      case "owner" -> Role.OWNER;
       case "admin" -> Role.ADMIN;
       case "member" -> Role.MEMBER;
       case "guest" -> Role.GUEST;
-      default -> throw InvalidInput.field("role", "must be admin, member or guest");
+      default -> throw InvalidInput.field("role", "must be owner, admin, member or guest");
     };
     return ApiResponse.ok(MemberJson.of(workspaces.putMember(r.requirePrincipal().userId(), workspaceId(r), userId(r), parsed)));
   }

@@ -71,16 +71,14 @@ public final class WorkspaceService {
     if (!me.role().manages()) {
       throw new Forbidden("workspace-admin-required", "only workspace owners and admins manage members");
     }
-    if (role == Role.OWNER) {
-      throw io.ultrachat.kernel.error.InvalidInput.field("role", "must be admin, member or guest");
-    }
     UserSummary user = users.findById(userId).orElseThrow(() -> new NotFound("user-not-found", "user not found"));
     Role current = workspaces.member(workspaceId, userId).map(WorkspaceMember::role).orElse(null);
-    if (current == Role.OWNER) {
-      throw new Forbidden("workspace-admin-required", "an owner's role cannot be changed");
+    boolean touchesOwnerOrAdmin = role == Role.OWNER || role == Role.ADMIN || current == Role.OWNER || current == Role.ADMIN;
+    if (touchesOwnerOrAdmin && me.role() != Role.OWNER) {
+      throw new Forbidden("workspace-admin-required", "only owners grant or remove the owner and admin roles");
     }
-    if ((role == Role.ADMIN || current == Role.ADMIN) && me.role() != Role.OWNER) {
-      throw new Forbidden("workspace-admin-required", "only owners grant or remove the admin role");
+    if (current == Role.OWNER && role != Role.OWNER && workspaces.countOwners(workspaceId) <= 1) {
+      throw new Conflict("last-owner", "the last owner cannot be demoted; make someone else owner first");
     }
     WorkspaceMember stored = workspaces.putMember(workspaceId, userId, role, Clocks.nowMillis(clock));
     return new MemberProfile(stored, user);

@@ -7,7 +7,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.ultrachat.kernel.json.Json;
 import io.ultrachat.server.Api;
 import io.ultrachat.server.TestServer;
+import io.ultrachat.testkit.MutableClock;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.TreeMap;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -35,6 +38,7 @@ abstract class ChatApiContract {
   private static final String WORKSPACES = "/api/v1/workspaces";
 
   private final TestServer.Backend backend;
+  protected MutableClock clock;
   protected TestServer server;
   protected Api api;
 
@@ -44,7 +48,8 @@ abstract class ChatApiContract {
 
   @BeforeEach
   void start() {
-    server = TestServer.on(backend).start();
+    clock = MutableClock.startingNow();
+    server = TestServer.on(backend).clock(clock).start();
     api = server.api();
   }
 
@@ -525,6 +530,7 @@ abstract class ChatApiContract {
       page.path("messages").forEach(m -> historyIds.add(m.path("id").asText()));
       assertThat(historyIds).isEqualTo(ids);
       assertThat(api.get(conv(c), alice.token).ok(200).json().path("lastSeq").asLong()).isEqualTo(threads * perThread);
+      assertPage(history(alice, c, ""), LongStream.rangeClosed(31, 80).boxed().toList(), true, false);
     } finally {
       pool.shutdownNow();
     }
@@ -571,6 +577,89 @@ abstract class ChatApiContract {
     } finally {
       pool.shutdownNow();
     }
+  }
+
+  @Test
+  void concurrentIdenticalWorkspaceMemberPutsAllSucceed() throws Exception {
+    User alice = user("alice");
+    String ws = workspace(alice, "Acme");
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    try {
+      for (int round = 0; round < 4; round++) {
+        User joiner = user("joiner" + round);
+        // PUT is idempotent: eight identical adds at once all answer 200 and leave one membership.
+        Map<Integer, Integer> statuses = race(pool, 8, () -> put(ws(ws) + "/members/" + joiner.id, Map.of("role", "member"), alice.token));
+        assertThat(statuses).as("statuses of 8 concurrent PUT workspace members/%s", joiner.username).isEqualTo(Map.of(200, 8));
+        assertThat(api.get(ws(ws), joiner.token).ok(200).json().path("role").asText()).isEqualTo("member");
+      }
+      assertThat(roles(api.get(ws(ws) + "/members", alice.token).ok(200).json())).hasSize(5);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void concurrentIdenticalConversationJoinsAllSucceed() throws Exception {
+    User alice = user("alice");
+    String ws = workspace(alice, "Acme");
+    String c = conversation(alice, ws, "public", "general");
+    List<User> joiners = new ArrayList<>();
+    for (int round = 0; round < 4; round++) {
+      User joiner = user("joiner" + round);
+      addToWorkspace(alice, ws, joiner, "member");
+      joiners.add(joiner);
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    try {
+      for (User joiner : joiners) {
+        Map<Integer, Integer> statuses = race(pool, 8, () -> put(conv(c) + "/members/" + joiner.id, null, joiner.token));
+        assertThat(statuses).as("statuses of 8 concurrent joins by %s", joiner.username).isEqualTo(Map.of(200, 8));
+        assertThat(api.get(conv(c), joiner.token).ok(200).json().path("member").asBoolean()).isTrue();
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Storage across time
+  // ---------------------------------------------------------------------------------------------
+
+  @Test
+  void messagesAreStoredWhateverMonthTheyAreSentIn() {
+    User alice = user("alice");
+    String ws = workspace(alice, "Acme");
+    String c = conversation(alice, ws, "public", "general");
+    String first = send(alice, c, "this month", null).ok(201).json().path("id").asText();
+    List<Duration> jumps = List.of(Duration.ofDays(35), Duration.ofDays(200), Duration.ofDays(3 * 365));
+    for (Duration jump : jumps) {
+      clock.advance(jump);
+      alice = login(alice);
+      send(alice, c, "after " + jump.toDays() + " more days", "k-" + jump.toDays()).ok(201);
+      send(alice, c, "retried", "k-" + jump.toDays()).ok(200);
+    }
+    assertThat(seqs(history(alice, c, ""))).containsExactly(1L, 2L, 3L, 4L);
+    assertThat(bodies(history(alice, c, "?before=3"))).containsExactly("this month", "after 35 more days");
+    // Messages from long ago are still found by id.
+    assertThat(api.patch(msg(c, first), Map.of("body", "edited years later"), alice.token).ok(200).json().path("body").asText())
+        .isEqualTo("edited years later");
+    api.delete(msg(c, first), alice.token).ok(204);
+    assertThat(history(alice, c, "?limit=1&after=0").path("messages").get(0).path("body").isNull()).isTrue();
+  }
+
+  @Test
+  void aBodyWithANulCharacterIsStoredOrRefusedButNeverFails() {
+    User alice = user("alice");
+    String ws = workspace(alice, "Acme");
+    String c = conversation(alice, ws, "public", "general");
+    Api.Response r = send(alice, c, "a\u0000b", null);
+    if (r.status() == 201) {
+      assertThat(bodies(history(alice, c, ""))).containsExactly("a\u0000b");
+    } else {
+      r.problem(400, "invalid-input");
+      assertThat(seqs(history(alice, c, ""))).isEmpty();
+    }
+    assertThat(send(alice, c, "fine", null).ok(201).json().path("seq").asLong()).isEqualTo(r.status() == 201 ? 2 : 1);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -655,8 +744,12 @@ abstract class ChatApiContract {
     String c = conversation(alice, ws, "public", "general");
     send(alice, c, "one", null).ok(201);
     for (String query : List.of("?limit=0", "?limit=201", "?limit=-5", "?limit=abc", "?before=-1", "?before=abc", "?after=-1",
-        "?around=x", "?before=1&after=2", "?before=3&around=2", "?after=1&around=2", "?before=1.5")) {
-      api.get(conv(c) + "/messages" + query, alice.token).problem(400, "invalid-input");
+        "?around=x", "?before=1&after=2", "?before=3&around=2", "?after=1&around=2", "?before=1.5",
+        // Only ASCII digits are numbers on the wire (as for path ids): Arabic-Indic three, fullwidth one.
+        "?before=%D9%A3", "?limit=%EF%BC%91")) {
+      Api.Response r = api.get(conv(c) + "/messages" + query, alice.token);
+      assertThat(r.status()).as("status for %s: %s", query, r.body()).isEqualTo(400);
+      r.problem(400, "invalid-input");
     }
     assertPage(history(alice, c, "?limit=1"), List.of(1L), false, false);
     assertPage(history(alice, c, "?limit=200"), List.of(1L), false, false);
@@ -707,7 +800,6 @@ abstract class ChatApiContract {
     assertThat(api.get(WORKSPACES, alice.token).ok(200).json().path("workspaces")).isEmpty();
     String ws = api.post(WORKSPACES, Map.of("name", "w".repeat(80)), alice.token).ok(201).json().path("id").asText();
 
-    put(ws(ws) + "/members/" + bob.id, Map.of("role", "owner"), alice.token).problem(400, "invalid-input");
     put(ws(ws) + "/members/" + bob.id, Map.of("role", "superuser"), alice.token).problem(400, "invalid-input");
     put(ws(ws) + "/members/" + bob.id, Map.of("role", "member", "x", 1), alice.token).problem(400, "invalid-input");
     api.get(ws(ws), bob.token).problem(404, "workspace-not-found");
@@ -757,6 +849,29 @@ abstract class ChatApiContract {
   protected User user(String username) {
     JsonNode t = api.register(username, username + " password");
     return new User(t.path("user").path("id").asText(), t.path("accessToken").asText(), username);
+  }
+
+  private User login(User who) {
+    return new User(who.id, api.login(who.username, who.username + " password").path("accessToken").asText(), who.username);
+  }
+
+  /** Runs the request on n threads at once and counts the response statuses. */
+  private static Map<Integer, Integer> race(ExecutorService pool, int n, java.util.concurrent.Callable<Api.Response> request)
+      throws Exception {
+    CountDownLatch go = new CountDownLatch(1);
+    List<Future<Api.Response>> futures = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      futures.add(pool.submit(() -> {
+        go.await();
+        return request.call();
+      }));
+    }
+    go.countDown();
+    Map<Integer, Integer> statuses = new TreeMap<>();
+    for (Future<Api.Response> f : futures) {
+      statuses.merge(f.get(120, TimeUnit.SECONDS).status(), 1, Integer::sum);
+    }
+    return statuses;
   }
 
   private String apiToken(User owner, String scope) {
@@ -892,5 +1007,22 @@ abstract class ChatApiContract {
 
   private static void assertAbsent(JsonNode message, String field) {
     assertThat(message.path(field).isMissingNode() || message.path(field).isNull()).as("%s absent in %s", field, message).isTrue();
+  }
+
+  @Test
+  void ownersTransferOwnershipAndTheLastOwnerCannotBeDemoted() {
+    User alice = user("alice");
+    User bob = user("bob");
+    String ws = api.post(WORKSPACES, Map.of("name", "Acme"), alice.token).ok(201).json().path("id").asText();
+    put(ws(ws) + "/members/" + alice.id, Map.of("role", "admin"), alice.token).problem(409, "last-owner");
+    put(ws(ws) + "/members/" + bob.id, Map.of("role", "admin"), alice.token).ok(200);
+    // An admin cannot make owners.
+    put(ws(ws) + "/members/" + bob.id, Map.of("role", "owner"), bob.token).problem(403, "workspace-admin-required");
+    assertThat(put(ws(ws) + "/members/" + bob.id, Map.of("role", "owner"), alice.token).ok(200).json().path("role").asText())
+        .isEqualTo("owner");
+    // With a second owner, the first may step down and leave.
+    put(ws(ws) + "/members/" + alice.id, Map.of("role", "member"), alice.token).ok(200);
+    api.delete(ws(ws) + "/members/" + alice.id, alice.token).ok(204);
+    assertThat(api.get(ws(ws), bob.token).ok(200).json().path("role").asText()).isEqualTo("owner");
   }
 }

@@ -1,0 +1,184 @@
+package io.ultrachat.realtime;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.ultrachat.kernel.http.Principal;
+import io.ultrachat.kernel.json.Json;
+import io.vertx.core.http.ServerWebSocket;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * One client's WebSocket and its state: who it is, what it follows, and the frames held back
+ * while it resumes.
+ *
+ * <p>Frames for the client are written straight to the socket (Vert.x queues them on the
+ * connection's event loop). The socket's write queue is bounded; when it is full the client is
+ * too slow and is closed with 4008, so it never holds up anyone else. Thread-safe.
+ */
+final class Connection {
+  enum State { HELLO, RESUMING, LIVE, CLOSED }
+
+  static final short SLOW_CONSUMER = 4008;
+
+  private final ServerWebSocket socket;
+  private final SerialExecutor inbound;
+  private final Set<String> following = ConcurrentHashMap.newKeySet();
+  private final List<String[]> held = new ArrayList<>();
+  private final Map<Long, Long> resumedUpTo = new ConcurrentHashMap<>();
+  private final Map<Long, Long> lastTyping = new ConcurrentHashMap<>();
+  private final double frameRate;
+  private State state = State.HELLO;
+  private volatile Principal principal;
+  private volatile String token;
+  private volatile long lastHeardNanos = System.nanoTime();
+  private double allowance;
+  private long allowanceAtNanos = System.nanoTime();
+
+  Connection(ServerWebSocket socket, SerialExecutor inbound, int frameRate) {
+    this.socket = socket;
+    this.inbound = inbound;
+    this.frameRate = frameRate;
+    this.allowance = frameRate * 2.0;
+  }
+
+  SerialExecutor inbound() {
+    return inbound;
+  }
+
+  Set<String> following() {
+    return following;
+  }
+
+  synchronized State state() {
+    return state;
+  }
+
+  synchronized void state(State s) {
+    state = s;
+  }
+
+  Principal principal() {
+    return principal;
+  }
+
+  String token() {
+    return token;
+  }
+
+  void authenticated(Principal p, String bearer) {
+    this.principal = p;
+    this.token = bearer;
+  }
+
+  void heard() {
+    lastHeardNanos = System.nanoTime();
+  }
+
+  long silentNanos() {
+    return System.nanoTime() - lastHeardNanos;
+  }
+
+  /** Token bucket over inbound frames: {@code frameRate} per second, bursts up to twice that. */
+  synchronized boolean allowFrame() {
+    long now = System.nanoTime();
+    allowance = Math.min(frameRate * 2.0, allowance + (now - allowanceAtNanos) / 1e9 * frameRate);
+    allowanceAtNanos = now;
+    if (allowance < 1) {
+      return false;
+    }
+    allowance -= 1;
+    return true;
+  }
+
+  /** At most one typing indicator per conversation every three seconds. */
+  boolean allowTyping(long conversationId) {
+    long now = System.nanoTime();
+    Long last = lastTyping.get(conversationId);
+    if (last != null && now - last < 3_000_000_000L) {
+      return false;
+    }
+    lastTyping.put(conversationId, now);
+    return true;
+  }
+
+  /** A live event from the hub: sent now, held while resuming, dropped before hello or after close. */
+  void deliver(String frame, String payload) {
+    synchronized (this) {
+      if (state == State.RESUMING) {
+        held.add(new String[] {frame, payload});
+        return;
+      }
+      if (state != State.LIVE) {
+        return;
+      }
+    }
+    send(frame);
+  }
+
+  /** Records that resume sent a conversation's messages up to {@code seq}. */
+  void resumed(long conversationId, long seq) {
+    resumedUpTo.merge(conversationId, seq, Math::max);
+  }
+
+  /**
+   * Goes live: sends the events held during resume, skipping message events the resume
+   * already sent, then delivers directly.
+   */
+  synchronized void finishResume() {
+    for (String[] h : held) {
+      if (!alreadyResumed(h[1])) {
+        send(h[0]);
+      }
+    }
+    held.clear();
+    if (state == State.RESUMING) {
+      state = State.LIVE;
+    }
+  }
+
+  private boolean alreadyResumed(String payload) {
+    if (resumedUpTo.isEmpty() || !payload.contains("\"message.created\"")) {
+      return false;
+    }
+    try {
+      JsonNode e = Json.mapper().readTree(payload);
+      Long upTo = resumedUpTo.get(e.path("conversationId").asLong());
+      return upTo != null && e.path("seq").asLong() <= upTo;
+    } catch (java.io.IOException e) {
+      return false;
+    }
+  }
+
+  /** Writes a frame, or closes the connection as a slow consumer if its buffer is full. */
+  void send(String frame) {
+    if (socket.isClosed()) {
+      return;
+    }
+    if (socket.writeQueueFull()) {
+      close(SLOW_CONSUMER, "slow consumer: outbound buffer full; reconnect and resume");
+      return;
+    }
+    socket.writeTextMessage(frame);
+  }
+
+  void ping() {
+    if (!socket.isClosed()) {
+      socket.writePing(io.vertx.core.buffer.Buffer.buffer("hb"));
+    }
+  }
+
+  void close(short code, String reason) {
+    synchronized (this) {
+      if (state == State.CLOSED) {
+        return;
+      }
+      state = State.CLOSED;
+    }
+    if (!socket.isClosed()) {
+      socket.close(code, reason);
+    }
+  }
+}

@@ -1,0 +1,323 @@
+package io.ultrachat.realtime;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.ultrachat.chat.ChatEvents;
+import io.ultrachat.chat.ChatRealtime;
+import io.ultrachat.chat.message.Message;
+import io.ultrachat.chat.message.MessageStore;
+import io.ultrachat.kernel.bus.Bus;
+import io.ultrachat.kernel.config.Settings;
+import io.ultrachat.kernel.error.DomainException;
+import io.ultrachat.kernel.error.Unauthenticated;
+import io.ultrachat.kernel.http.EdgeAuthenticator;
+import io.ultrachat.kernel.http.Principal;
+import io.ultrachat.kernel.http.Scopes;
+import io.ultrachat.kernel.json.Json;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.ServerWebSocket;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The WebSocket endpoint of protocol version 1 (docs/protocol.md).
+ *
+ * <p>Design notes. Each connection handles its inbound frames one at a time, in order, on
+ * virtual threads (a {@link SerialExecutor} per connection), so blocking calls into the Chat
+ * service are fine. On {@code hello} the connection starts following its user's subjects
+ * and conversations while in state RESUMING, which holds live events back; it then reads the
+ * conversations' last sequence numbers (after following, so nothing falls between), sends
+ * {@code ready}, replays what the client missed, and finally releases the held events minus
+ * those the replay already covered. A periodic sweep pings every connection, closes silent
+ * ones, and re-checks each token so revoked sessions are cut off.
+ */
+public final class RealtimeEndpoint implements Handler<ServerWebSocket>, AutoCloseable {
+  public static final String PATH = "/api/v1/realtime";
+  private static final Logger LOG = LoggerFactory.getLogger(RealtimeEndpoint.class);
+  private static final short INVALID_HELLO = 4001;
+  private static final short PROTOCOL_VIOLATION = 4002;
+  private static final short HEARTBEAT_TIMEOUT = 4000;
+  private static final short REVOKED = 4009;
+
+  private final Vertx vertx;
+  private final EdgeAuthenticator authenticator;
+  private final ChatRealtime chat;
+  private final Hub hub;
+  private final long maxFrame;
+  private final long maxQueued;
+  private final int frameRate;
+  private final int resumeMax;
+  private final Duration helloTimeout;
+  private final Duration heartbeat;
+  private final ExecutorService workers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("ws-", 0).factory());
+  private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
+  private final long sweepTimer;
+
+  public RealtimeEndpoint(Vertx vertx, Settings settings, EdgeAuthenticator authenticator, ChatRealtime chat, Bus bus) {
+    this.vertx = vertx;
+    this.authenticator = authenticator;
+    this.chat = chat;
+    this.hub = new Hub(bus);
+    this.maxFrame = settings.get(RealtimeSettings.MAX_FRAME);
+    this.maxQueued = settings.get(RealtimeSettings.MAX_QUEUED);
+    this.frameRate = settings.get(RealtimeSettings.FRAME_RATE);
+    this.resumeMax = settings.get(RealtimeSettings.RESUME_MAX);
+    this.helloTimeout = settings.get(RealtimeSettings.HELLO_TIMEOUT);
+    this.heartbeat = settings.get(RealtimeSettings.HEARTBEAT);
+    this.sweepTimer = vertx.setPeriodic(Math.max(100, heartbeat.toMillis()), id -> workers.execute(this::sweep));
+  }
+
+  /** Connections open on this node. */
+  public int connections() {
+    return connections.size();
+  }
+
+  @Override
+  public void handle(ServerWebSocket socket) {
+    socket.setWriteQueueMaxSize((int) Math.min(Integer.MAX_VALUE, maxQueued));
+    Connection c = new Connection(socket, new SerialExecutor(workers), frameRate);
+    connections.add(c);
+    socket.textMessageHandler(text -> onText(c, text));
+    socket.binaryMessageHandler(b -> c.close(PROTOCOL_VIOLATION, "binary frames are not part of the protocol"));
+    socket.pongHandler(b -> c.heard());
+    socket.closeHandler(v -> {
+      c.state(Connection.State.CLOSED);
+      connections.remove(c);
+      hub.remove(c, List.copyOf(c.following()));
+    });
+    vertx.setTimer(helloTimeout.toMillis(), id -> {
+      if (c.state() == Connection.State.HELLO) {
+        c.close(INVALID_HELLO, "no hello within " + helloTimeout.toSeconds() + " s");
+      }
+    });
+  }
+
+  private void onText(Connection c, String text) {
+    c.heard();
+    if (text.length() > maxFrame) {
+      c.close(PROTOCOL_VIOLATION, "frame larger than " + maxFrame + " bytes");
+      return;
+    }
+    if (!c.allowFrame()) {
+      c.send(error(Optional.empty(), "rate-limited", "too many frames; at most " + frameRate + " per second"));
+      return;
+    }
+    JsonNode frame;
+    try {
+      frame = Json.mapper().readTree(text);
+    } catch (JsonProcessingException e) {
+      c.close(PROTOCOL_VIOLATION, "frames must be JSON objects");
+      return;
+    }
+    if (frame == null || !frame.isObject() || !frame.path("type").isTextual()) {
+      c.close(PROTOCOL_VIOLATION, "frames must be JSON objects with a type");
+      return;
+    }
+    c.inbound().execute(() -> dispatch(c, frame));
+  }
+
+  private void dispatch(Connection c, JsonNode frame) {
+    String type = frame.path("type").asText();
+    Optional<String> ref = frame.path("ref").isTextual() ? Optional.of(frame.path("ref").asText()) : Optional.empty();
+    try {
+      switch (type) {
+        case "hello" -> hello(c, frame);
+        case "send" -> send(c, frame, ref);
+        case "typing" -> typing(c, frame, ref);
+        case "ping" -> c.send(json(Map.of("type", "pong", "ref", ref.orElse(""))));
+        default -> c.close(PROTOCOL_VIOLATION, "unknown frame type '" + truncate(type) + "'");
+      }
+    } catch (DomainException e) {
+      c.send(error(ref, e.code(), e.getMessage()));
+    } catch (RuntimeException e) {
+      LOG.error("realtime frame '{}' failed", type, e);
+      c.send(error(ref, "internal-error", "something went wrong on our side"));
+    }
+  }
+
+  private void hello(Connection c, JsonNode frame) {
+    if (c.state() != Connection.State.HELLO) {
+      c.close(PROTOCOL_VIOLATION, "hello was already sent");
+      return;
+    }
+    String token = frame.path("token").asText("");
+    Principal p;
+    try {
+      if (token.isEmpty()) {
+        throw new Unauthenticated("missing-token", "hello needs a token");
+      }
+      p = authenticator.authenticate(token);
+    } catch (Unauthenticated e) {
+      c.close(INVALID_HELLO, e.code());
+      return;
+    }
+    if (!p.hasScope(Scopes.CHAT_READ)) {
+      c.close(INVALID_HELLO, "insufficient-scope");
+      return;
+    }
+    c.authenticated(p, token);
+    c.state(Connection.State.RESUMING);
+    hub.followUser(c, p.userId());
+    for (long conversationId : chat.memberConversations(p.userId()).keySet()) {
+      hub.followConversation(c, conversationId);
+    }
+    // Read positions only after following, so every later change arrives as an event.
+    Map<String, Long> positions = new LinkedHashMap<>();
+    chat.memberConversations(p.userId()).forEach((id, seq) -> positions.put(Long.toString(id), seq));
+    c.send(json(Map.of("type", "ready", "protocol", 1, "userId", Long.toString(p.userId()), "conversations", positions)));
+    resume(c, p, frame.path("resume"));
+    c.finishResume();
+  }
+
+  private void resume(Connection c, Principal p, JsonNode resume) {
+    if (!resume.isObject()) {
+      return;
+    }
+    for (Iterator<Map.Entry<String, JsonNode>> it = resume.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> entry = it.next();
+      long conversationId;
+      try {
+        conversationId = Long.parseLong(entry.getKey());
+      } catch (NumberFormatException e) {
+        continue;
+      }
+      long after = Math.max(0, entry.getValue().asLong(0));
+      Optional<List<Message>> missed = chat.messagesAfter(p.userId(), conversationId, after, resumeMax + 1);
+      if (missed.isEmpty()) {
+        c.send(error(Optional.empty(), "conversation-not-found", "cannot resume conversation " + conversationId));
+        continue;
+      }
+      List<Message> messages = missed.get();
+      if (messages.size() > resumeMax) {
+        c.send(json(Map.of("type", "resync", "conversationId", Long.toString(conversationId), "fromSeq", after + 1)));
+        continue;
+      }
+      for (Message m : messages) {
+        c.send(json(Map.of("type", "event", "event", ChatEvents.messageCreatedEvent(m))));
+        c.resumed(conversationId, m.seq());
+      }
+    }
+  }
+
+  private void send(Connection c, JsonNode frame, Optional<String> ref) {
+    if (c.state() != Connection.State.LIVE) {
+      c.close(PROTOCOL_VIOLATION, "send before hello");
+      return;
+    }
+    Principal p = c.principal();
+    if (!p.hasScope(Scopes.CHAT_WRITE)) {
+      c.send(error(ref, "insufficient-scope", "this token lacks the 'chat:write' scope"));
+      return;
+    }
+    long conversationId = id(frame.path("conversationId"));
+    if (conversationId < 0) {
+      c.send(error(ref, "conversation-not-found", "conversation not found"));
+      return;
+    }
+    JsonNode body = frame.path("body");
+    if (!body.isTextual()) {
+      c.send(error(ref, "invalid-input", "body: must be a string"));
+      return;
+    }
+    JsonNode clientId = frame.path("clientId");
+    if (!clientId.isMissingNode() && !clientId.isTextual()) {
+      c.send(error(ref, "invalid-input", "clientId: must be a string"));
+      return;
+    }
+    MessageStore.Appended appended = chat.send(p.userId(), conversationId, body.asText(),
+        clientId.isTextual() ? Optional.of(clientId.asText()) : Optional.empty());
+    Map<String, Object> ack = new LinkedHashMap<>();
+    ack.put("type", "ack");
+    ref.ifPresent(r -> ack.put("ref", r));
+    ack.put("messageId", Long.toString(appended.message().id()));
+    ack.put("conversationId", Long.toString(conversationId));
+    ack.put("seq", appended.message().seq());
+    ack.put("replayed", appended.replayed());
+    c.send(json(ack));
+  }
+
+  private void typing(Connection c, JsonNode frame, Optional<String> ref) {
+    if (c.state() != Connection.State.LIVE) {
+      c.close(PROTOCOL_VIOLATION, "typing before hello");
+      return;
+    }
+    long conversationId = id(frame.path("conversationId"));
+    if (conversationId < 0) {
+      c.send(error(ref, "conversation-not-found", "conversation not found"));
+      return;
+    }
+    if (c.allowTyping(conversationId)) {
+      chat.typing(c.principal().userId(), conversationId);
+    }
+  }
+
+  private static long id(JsonNode node) {
+    if (!node.isTextual() || !node.asText().matches("[0-9]{1,18}")) {
+      return -1;
+    }
+    return Long.parseLong(node.asText());
+  }
+
+  /** Pings, closes silent connections, and cuts off connections whose session was revoked. */
+  private void sweep() {
+    long silentLimit = heartbeat.toNanos() * 5 / 2;
+    for (Connection c : connections) {
+      if (c.silentNanos() > silentLimit) {
+        c.close(HEARTBEAT_TIMEOUT, "no answer to pings");
+        continue;
+      }
+      c.ping();
+      if (c.state() == Connection.State.LIVE && c.token() != null) {
+        try {
+          authenticator.authenticate(c.token());
+        } catch (Unauthenticated e) {
+          c.close("session-revoked".equals(e.code()) ? REVOKED : INVALID_HELLO, e.code());
+        } catch (RuntimeException e) {
+          LOG.debug("token re-check failed: {}", e.getMessage());
+        }
+      }
+    }
+  }
+
+  private static String error(Optional<String> ref, String code, String detail) {
+    Map<String, Object> e = new LinkedHashMap<>();
+    e.put("type", "error");
+    ref.ifPresent(r -> e.put("ref", r));
+    e.put("code", code);
+    e.put("detail", detail);
+    return json(e);
+  }
+
+  private static String json(Object o) {
+    try {
+      return Json.mapper().writeValueAsString(o);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static String truncate(String s) {
+    return s.length() > 40 ? s.substring(0, 40) + "…" : s;
+  }
+
+  /** Closes every connection with 1001 (going away) so clients reconnect elsewhere and resume. */
+  @Override
+  public void close() {
+    vertx.cancelTimer(sweepTimer);
+    for (Connection c : connections) {
+      c.close((short) 1001, "server shutting down");
+    }
+    workers.shutdown();
+  }
+}
