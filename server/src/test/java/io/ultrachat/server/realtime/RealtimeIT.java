@@ -1,0 +1,208 @@
+package io.ultrachat.server.realtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.ultrachat.server.Api;
+import io.ultrachat.server.TestServer;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The realtime protocol (docs/protocol.md) against a started server, with real WebSocket clients. */
+class RealtimeIT {
+  private TestServer server;
+  private Api api;
+  private String alice;
+  private String bob;
+  private String bobId;
+  private String workspace;
+  private String general;
+
+  @BeforeEach
+  void start() {
+    server = TestServer.on(TestServer.Backend.SQLITE)
+        .set("realtime.hello-timeout", "1s")
+        .set("realtime.resume-max", "20")
+        .set("realtime.max-queued-bytes", "64KiB")
+        .start();
+    api = server.api();
+    alice = api.register("alice", "correct horse").path("accessToken").asText();
+    JsonNode b = api.register("bob", "battery staple");
+    bob = b.path("accessToken").asText();
+    bobId = b.path("user").path("id").asText();
+    workspace = api.post("/api/v1/workspaces", Map.of("name", "Acme"), alice).ok(201).json().path("id").asText();
+    api.raw("PUT", "/api/v1/workspaces/" + workspace + "/members/" + bobId, "application/json", "{\"role\":\"member\"}", alice).ok(200);
+    general = api.post("/api/v1/workspaces/" + workspace + "/conversations", Map.of("kind", "public", "name", "general"), alice)
+        .ok(201).json().path("id").asText();
+    api.raw("PUT", "/api/v1/conversations/" + general + "/members/" + bobId, null, "", bob).ok(200);
+  }
+
+  @AfterEach
+  void stop() {
+    server.close();
+  }
+
+  private WsClient connect(String token, Map<String, Long> resume) throws InterruptedException {
+    WsClient c = WsClient.connect(server.baseUrl());
+    c.send(Map.of("type", "hello", "token", token, "resume", resume));
+    JsonNode ready = c.next("ready");
+    assertThat(ready.path("protocol").asInt()).isEqualTo(1);
+    return c;
+  }
+
+  private long post(String token, String body) {
+    return api.post("/api/v1/conversations/" + general + "/messages", Map.of("body", body), token).ok(201).json().path("seq").asLong();
+  }
+
+  @Test
+  void whatOneUserSendsTheOtherReceivesLive() throws Exception {
+    try (WsClient a = connect(alice, Map.of()); WsClient b = connect(bob, Map.of())) {
+      post(alice, "hello over REST");
+      JsonNode viaRest = b.nextEvent("message.created");
+      assertThat(viaRest.path("conversationId").asText()).isEqualTo(general);
+      assertThat(viaRest.path("seq").asLong()).isEqualTo(1);
+      assertThat(viaRest.path("message").path("body").asText()).isEqualTo("hello over REST");
+
+      a.send(Map.of("type", "send", "ref", "r1", "conversationId", general, "body", "hello over WebSocket", "clientId", "c-1"));
+      JsonNode ack = a.next("ack");
+      assertThat(ack.path("ref").asText()).isEqualTo("r1");
+      assertThat(ack.path("seq").asLong()).isEqualTo(2);
+      assertThat(ack.path("replayed").asBoolean()).isFalse();
+      assertThat(b.nextEvent("message.created").path("message").path("body").asText()).isEqualTo("hello over WebSocket");
+
+      a.send(Map.of("type", "send", "ref", "r2", "conversationId", general, "body", "hello over WebSocket", "clientId", "c-1"));
+      JsonNode replay = a.next("ack");
+      assertThat(replay.path("replayed").asBoolean()).isTrue();
+      assertThat(replay.path("messageId").asText()).isEqualTo(ack.path("messageId").asText());
+    }
+  }
+
+  @Test
+  void readyListsPositionsAndResumeReplaysExactlyWhatWasMissedThenGoesLive() throws Exception {
+    long last;
+    try (WsClient b = connect(bob, Map.of())) {
+      post(alice, "one");
+      last = b.nextEvent("message.created").path("seq").asLong();
+    }
+    for (int i = 0; i < 5; i++) {
+      post(alice, "missed " + i);
+    }
+    WsClient b = WsClient.connect(server.baseUrl());
+    b.send(Map.of("type", "hello", "token", bob, "resume", Map.of(general, last)));
+    JsonNode ready = b.next("ready");
+    assertThat(ready.path("conversations").path(general).asLong()).isEqualTo(6);
+    for (int i = 0; i < 5; i++) {
+      JsonNode e = b.nextEvent("message.created");
+      assertThat(e.path("seq").asLong()).isEqualTo(last + 1 + i);
+      assertThat(e.path("message").path("body").asText()).isEqualTo("missed " + i);
+    }
+    post(alice, "live again");
+    assertThat(b.nextEvent("message.created").path("seq").asLong()).isEqualTo(7);
+    assertThat(b.drain(Duration.ofMillis(300))).noneMatch(f -> "event".equals(f.path("type").asText())
+        && f.path("event").path("seq").asLong() < 7);
+    b.close();
+  }
+
+  @Test
+  void tooMuchMissedAsksForAResync() throws Exception {
+    for (int i = 0; i < 25; i++) {
+      post(alice, "m" + i);
+    }
+    WsClient b = WsClient.connect(server.baseUrl());
+    b.send(Map.of("type", "hello", "token", bob, "resume", Map.of(general, 0L)));
+    b.next("ready");
+    JsonNode resync = b.next("resync");
+    assertThat(resync.path("conversationId").asText()).isEqualTo(general);
+    assertThat(resync.path("fromSeq").asLong()).isEqualTo(1);
+    b.close();
+  }
+
+  @Test
+  void joiningAConversationStartsItsEventsOnOpenConnections() throws Exception {
+    String secret = api.post("/api/v1/workspaces/" + workspace + "/conversations", Map.of("kind", "private", "name", "secret"), alice)
+        .ok(201).json().path("id").asText();
+    try (WsClient b = connect(bob, Map.of())) {
+      api.raw("PUT", "/api/v1/conversations/" + secret + "/members/" + bobId, null, "", alice).ok(200);
+      assertThat(b.nextEvent("member.joined").path("conversationId").asText()).isEqualTo(secret);
+      api.post("/api/v1/conversations/" + secret + "/messages", Map.of("body", "welcome"), alice).ok(201);
+      JsonNode e = b.nextEvent("message.created");
+      assertThat(e.path("conversationId").asText()).isEqualTo(secret);
+    }
+  }
+
+  @Test
+  void nonMembersGetNothingAndCannotSend() throws Exception {
+    JsonNode carol = api.register("carol", "carol password");
+    try (WsClient c = connect(carol.path("accessToken").asText(), Map.of(general, 0L))) {
+      assertThat(c.next("error").path("code").asText()).isEqualTo("conversation-not-found");
+      post(alice, "not for carol");
+      c.send(Map.of("type", "send", "ref", "x", "conversationId", general, "body", "let me in"));
+      assertThat(c.next("error").path("code").asText()).isEqualTo("conversation-not-found");
+      assertThat(c.drain(Duration.ofMillis(300))).noneMatch(f -> "event".equals(f.path("type").asText()));
+    }
+  }
+
+  @Test
+  void badSendsGetErrorFramesAndTheConnectionStays() throws Exception {
+    try (WsClient a = connect(alice, Map.of())) {
+      a.send(Map.of("type", "send", "ref", "e1", "conversationId", general, "body", ""));
+      JsonNode empty = a.next("error");
+      assertThat(empty.path("ref").asText()).isEqualTo("e1");
+      assertThat(empty.path("code").asText()).isEqualTo("invalid-input");
+      a.send(Map.of("type", "send", "ref", "e2", "conversationId", general, "body", "x".repeat(4001)));
+      assertThat(a.next("error").path("code").asText()).isEqualTo("invalid-input");
+      a.send(Map.of("type", "ping", "ref", "p"));
+      assertThat(a.next("pong").path("ref").asText()).isEqualTo("p");
+    }
+    assertThat(api.get("/api/v1/conversations/" + general + "/messages", alice).json().path("messages")).isEmpty();
+  }
+
+  @Test
+  void helloMustComeFirstWithAValidTokenAndInTime() throws Exception {
+    WsClient bad = WsClient.connect(server.baseUrl());
+    bad.send(Map.of("type", "hello", "token", "not-a-token"));
+    assertThat(bad.closeCode(Duration.ofSeconds(5))).isEqualTo(4001);
+
+    WsClient silent = WsClient.connect(server.baseUrl());
+    assertThat(silent.closeCode(Duration.ofSeconds(5))).isEqualTo(4001);
+
+    WsClient early = WsClient.connect(server.baseUrl());
+    early.send(Map.of("type", "send", "conversationId", general, "body", "x"));
+    assertThat(early.closeCode(Duration.ofSeconds(5))).isEqualTo(4002);
+
+    WsClient garbage = WsClient.connect(server.baseUrl());
+    garbage.sendRaw("this is not json");
+    assertThat(garbage.closeCode(Duration.ofSeconds(5))).isEqualTo(4002);
+  }
+
+  @Test
+  void aSlowConsumerIsCutOffWith4008WithoutSlowingOthers() throws Exception {
+    WsClient slow = WsClient.connectWithoutReading(server.baseUrl());
+    slow.send(Map.of("type", "hello", "token", bob));
+    try (WsClient fast = connect(alice, Map.of())) {
+      String big = "y".repeat(4000);
+      int sent = 0;
+      // The slow client reads nothing; once the kernel's socket buffers and its 64 KiB outbound
+      // buffer are full, the server must cut it off. Bounded: at most 3,000 messages.
+      while (!slow.isClosedByServer() && sent < 3000) {
+        post(alice, big);
+        sent++;
+      }
+      slow.readEverything();
+      assertThat(slow.closeCode(Duration.ofSeconds(10))).isEqualTo(4008);
+      // The fast client kept up the whole time and got every message in order.
+      for (int i = 1; i <= sent; i++) {
+        assertThat(fast.nextEvent("message.created").path("seq").asLong()).isEqualTo(i);
+      }
+    }
+  }
+
+  @Test
+  void theWebSocketPathRefusesPlainHttp() {
+    api.get("/api/v1/realtime").problem(400, "websocket-upgrade-required");
+  }
+
+}
