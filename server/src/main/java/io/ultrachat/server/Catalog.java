@@ -4,6 +4,7 @@ import io.ultrachat.auth.AuthSettings;
 import io.ultrachat.chat.ChatSettings;
 import io.ultrachat.realtime.RealtimeSettings;
 import io.ultrachat.gateway.GatewaySettings;
+import io.ultrachat.kernel.cache.CacheSettings;
 import io.ultrachat.kernel.config.Setting;
 import io.ultrachat.kernel.config.Settings;
 import java.nio.file.Files;
@@ -21,6 +22,7 @@ public final class Catalog {
     List<Setting<?>> all = new ArrayList<>();
     all.addAll(new ServerSettings().settings());
     all.addAll(new GatewaySettings().settings());
+    all.addAll(new CacheSettings().settings());
     all.addAll(new AuthSettings().settings());
     all.addAll(new ChatSettings().settings());
     all.addAll(new RealtimeSettings().settings());
