@@ -4,6 +4,9 @@ import io.ultrachat.auth.api.UserDirectory;
 import io.ultrachat.chat.conversation.ConversationRoutes;
 import io.ultrachat.chat.conversation.ConversationService;
 import io.ultrachat.chat.conversation.JdbcConversationStore;
+import io.ultrachat.chat.invite.InviteRoutes;
+import io.ultrachat.chat.invite.InviteService;
+import io.ultrachat.chat.invite.JdbcInviteStore;
 import io.ultrachat.chat.message.JdbcMessageStore;
 import io.ultrachat.chat.message.MessagePartitions;
 import io.ultrachat.chat.message.MessageRoutes;
@@ -30,7 +33,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The Chat service assembled on its database: stores, services, REST endpoints, and the daily
- * partition maintenance (months ahead, retention) that PostgreSQL needs.
+ * maintenance: message partitions (months ahead, retention) that PostgreSQL needs, and the
+ * purge of long-expired workspace invites.
  */
 public final class ChatModule implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ChatModule.class);
@@ -40,6 +44,7 @@ public final class ChatModule implements AutoCloseable {
   private final Optional<Duration> retention;
   private final Clock clock;
   private final ChatRealtime realtime;
+  private final InviteService invites;
   private final ScheduledExecutorService maintenance = Executors.newSingleThreadScheduledExecutor(
       Thread.ofPlatform().name("chat-maintenance").daemon(true).factory());
 
@@ -63,17 +68,30 @@ public final class ChatModule implements AutoCloseable {
     JdbcMessageStore messageStore = new JdbcMessageStore(db, partitions);
     MessageService messages = new MessageService(messageStore, conversations, ids, clock, events);
     this.realtime = new ChatRealtime(conversationStore, conversations, messages, messageStore, events);
-    this.routes = List.of(new WorkspaceRoutes(workspaces), new ConversationRoutes(conversations), new MessageRoutes(messages));
+    this.invites = new InviteService(new JdbcInviteStore(db), workspaces, ids, clock);
+    this.routes = List.of(new WorkspaceRoutes(workspaces), new ConversationRoutes(conversations), new MessageRoutes(messages),
+        new InviteRoutes(invites));
     maintenance.scheduleWithFixedDelay(this::maintain, 1, 24 * 60, TimeUnit.MINUTES);
   }
 
-  /** Creates partitions ahead and applies retention; runs daily and is safe to run any time. */
+  /**
+   * Creates partitions ahead, applies retention and purges long-expired invites; runs daily and
+   * is safe to run any time.
+   */
   public void maintain() {
     try {
       partitions.ensureAhead();
       retention.ifPresent(r -> partitions.dropEndingBefore(clock.instant().minus(r)));
     } catch (RuntimeException e) {
       LOG.error("chat maintenance failed; it will run again tomorrow", e);
+    }
+    try {
+      int purged = invites.purgeExpired();
+      if (purged > 0) {
+        LOG.info("purged {} long-expired workspace invites", purged);
+      }
+    } catch (RuntimeException e) {
+      LOG.error("purging expired invites failed; it will run again tomorrow", e);
     }
   }
 

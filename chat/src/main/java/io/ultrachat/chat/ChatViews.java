@@ -2,10 +2,12 @@ package io.ultrachat.chat;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.ultrachat.chat.conversation.ConversationView;
+import io.ultrachat.chat.invite.Invite;
 import io.ultrachat.chat.message.Message;
 import io.ultrachat.chat.workspace.WorkspaceService;
 import io.ultrachat.chat.workspace.WorkspaceStore;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /** The JSON shapes of the Chat API. Ids are strings, as everywhere in the API. */
@@ -25,14 +27,34 @@ public final class ChatViews {
     }
   }
 
+  /**
+   * A conversation as one caller sees it. {@code participants} (user ids, ascending) is present
+   * for direct conversations ({@code dm}, {@code group_dm}) only; their {@code name} is {@code ""}.
+   */
   public record ConversationJson(
       String id, String workspaceId, String kind, String name, String topic, String createdBy, Instant createdAt, boolean archived,
-      long lastSeq, boolean member, long lastReadSeq, long unreadCount) {
+      long lastSeq, boolean member, long lastReadSeq, long unreadCount, Optional<List<String>> participants) {
     public static ConversationJson of(ConversationView v) {
       var c = v.conversation();
-      return new ConversationJson(Long.toString(c.id()), Long.toString(c.workspaceId()), c.kind().name().toLowerCase(), c.name(),
+      Optional<List<String>> participants = c.direct()
+          ? Optional.of(c.participants().stream().map(id -> Long.toString(id)).toList()) : Optional.empty();
+      return new ConversationJson(Long.toString(c.id()), Long.toString(c.workspaceId()), c.kind().wire(), c.name(),
           c.topic(), Long.toString(c.createdBy()), c.createdAt(), c.archived(), c.lastSeq(), v.isMember(),
-          v.membership().map(m -> m.lastReadSeq()).orElse(0L), v.unreadCount());
+          v.membership().map(m -> m.lastReadSeq()).orElse(0L), v.unreadCount(), participants);
+    }
+  }
+
+  /** A workspace invite; {@code token}, the secret, only in the answer that created it. */
+  public record InviteJson(
+      String id, Optional<String> token, String workspaceId, String role, Instant expiresAt, int maxUses, int uses, String createdBy,
+      Instant createdAt) {
+    public static InviteJson of(Invite i, Optional<String> token) {
+      return new InviteJson(Long.toString(i.id()), token, Long.toString(i.workspaceId()), i.role().wire(), i.expiresAt(), i.maxUses(),
+          i.uses(), Long.toString(i.createdBy()), i.createdAt());
+    }
+
+    public static InviteJson of(Invite i) {
+      return of(i, Optional.empty());
     }
   }
 

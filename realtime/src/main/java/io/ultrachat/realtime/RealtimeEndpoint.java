@@ -109,10 +109,6 @@ public final class RealtimeEndpoint implements Handler<ServerWebSocket>, AutoClo
       c.close(PROTOCOL_VIOLATION, "frame larger than " + maxFrame + " bytes");
       return;
     }
-    if (!c.allowFrame()) {
-      c.send(error(Optional.empty(), "rate-limited", "too many frames; at most " + frameRate + " per second"));
-      return;
-    }
     JsonNode frame;
     try {
       frame = Json.mapper().readTree(text);
@@ -122,6 +118,11 @@ public final class RealtimeEndpoint implements Handler<ServerWebSocket>, AutoClo
     }
     if (frame == null || !frame.isObject() || !frame.path("type").isTextual()) {
       c.close(PROTOCOL_VIOLATION, "frames must be JSON objects with a type");
+      return;
+    }
+    if (!c.allowFrame()) {
+      Optional<String> ref = frame.path("ref").isTextual() ? Optional.of(frame.path("ref").asText()) : Optional.empty();
+      c.send(error(ref, "rate-limited", "too many frames; at most " + frameRate + " per second"));
       return;
     }
     c.inbound().execute(() -> dispatch(c, frame));
@@ -263,10 +264,14 @@ public final class RealtimeEndpoint implements Handler<ServerWebSocket>, AutoClo
   }
 
   private static long id(JsonNode node) {
-    if (!node.isTextual() || !node.asText().matches("[0-9]{1,18}")) {
+    if (!node.isTextual() || !node.asText().matches("[0-9]{1,19}")) {
       return -1;
     }
-    return Long.parseLong(node.asText());
+    try {
+      return Long.parseLong(node.asText());
+    } catch (NumberFormatException tooLarge) {
+      return -1;
+    }
   }
 
   /** Pings, closes silent connections, and cuts off connections whose session was revoked. */

@@ -123,6 +123,7 @@ public final class UltraChatServer implements AutoCloseable {
       }
       realtime = new RealtimeEndpoint(vertx, settings, auth.authenticator(), chat.realtime(), bus);
       webSockets.put(RealtimeEndpoint.PATH, realtime);
+      endpoints.add(io.ultrachat.realtime.AsyncApiDocument.endpoint());
     }
     gateway = new Gateway(vertx, settings, endpoints, auth.authenticator(),
         List.of(new ReadinessCheck("database", () -> databases.values().stream().allMatch(Database::isReachable))), metrics, new StaticContent("META-INF/ultrachat/web"), webSockets);

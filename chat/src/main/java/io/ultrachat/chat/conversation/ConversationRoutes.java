@@ -14,9 +14,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** Channels, their members and read marks. */
+/** Channels and direct conversations, their members and read marks. */
 public final class ConversationRoutes implements ServiceEndpoints {
   record CreateConversationRequest(String kind, String name, String topic) {}
+
+  record OpenDirectRequest(List<String> userIds) {}
 
   record UpdateConversationRequest(String name, String topic, Boolean archived) {}
 
@@ -34,6 +36,7 @@ public final class ConversationRoutes implements ServiceEndpoints {
     Access write = Access.scoped(Scopes.CHAT_WRITE);
     return List.of(
         Endpoint.of(HttpMethod.POST, "/api/v1/workspaces/{workspaceId}/conversations", write, this::create),
+        Endpoint.of(HttpMethod.POST, "/api/v1/workspaces/{workspaceId}/dms", write, this::openDirect),
         Endpoint.of(HttpMethod.GET, "/api/v1/workspaces/{workspaceId}/conversations", read, r -> ApiResponse.ok(Map.of("conversations",
             conversations.list(actor(r), Ids.parsePathId(r.pathParam("workspaceId"), "workspace")).stream()
                 .map(ConversationJson::of).toList()))),
@@ -61,6 +64,15 @@ public final class ConversationRoutes implements ServiceEndpoints {
     long workspaceId = Ids.parsePathId(r.pathParam("workspaceId"), "workspace");
     return ApiResponse.created(ConversationJson.of(
         conversations.create(actor(r), workspaceId, body.kind(), body.name(), Optional.ofNullable(body.topic()))));
+  }
+
+  /** 201 when the conversation was created, 200 when it already existed. */
+  private ApiResponse openDirect(ApiRequest r) {
+    long workspaceId = Ids.parsePathId(r.pathParam("workspaceId"), "workspace");
+    OpenDirectRequest body = r.body(OpenDirectRequest.class);
+    ConversationService.OpenedDirect opened = conversations.openDirect(actor(r), workspaceId, body.userIds());
+    ConversationJson json = ConversationJson.of(opened.view());
+    return opened.created() ? ApiResponse.created(json) : ApiResponse.ok(json);
   }
 
   private ApiResponse update(ApiRequest r) {

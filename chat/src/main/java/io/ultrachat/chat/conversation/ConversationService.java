@@ -5,6 +5,7 @@ import io.ultrachat.chat.workspace.Role;
 import io.ultrachat.chat.workspace.WorkspaceMember;
 import io.ultrachat.chat.workspace.WorkspaceService;
 import io.ultrachat.chat.workspace.WorkspaceStore;
+import io.ultrachat.kernel.error.Conflict;
 import io.ultrachat.kernel.error.Forbidden;
 import io.ultrachat.kernel.error.InvalidInput;
 import io.ultrachat.kernel.error.NotFound;
@@ -14,22 +15,34 @@ import io.ultrachat.kernel.validation.Input;
 import io.ultrachat.store.jdbc.DuplicateKeyException;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
- * Channels: who may see, join, change and leave them.
+ * Conversations: who may see, join, change and leave them.
  *
  * <p>Visibility: a workspace member sees every public channel (guests only those they were
- * added to) and the private channels they belong to. Anything else is reported as not found.
+ * added to), the private channels they belong to and the direct conversations they take part
+ * in. Anything else is reported as not found.
+ *
+ * <p>Direct conversations ({@code dm}, {@code group_dm}) are found or created by their set of
+ * participants, which never changes: nobody joins, leaves, is added or removed, and they are
+ * not renamed or archived. Any workspace member, guests included, may open one with other
+ * members.
  */
 public final class ConversationService {
   public static final int TOPIC_MAX = 250;
+  /** At most this many other people in a direct conversation (so at most nine in all). */
+  public static final int DIRECT_OTHERS_MAX = Conversation.DIRECT_MAX - 1;
   private static final Pattern NAME = Pattern.compile("[a-z0-9_-]{1,80}");
+  private static final Pattern USER_ID = Pattern.compile("[0-9]{1,19}");
 
   private final ConversationStore conversations;
   private final WorkspaceService workspaces;
@@ -65,6 +78,75 @@ public final class ConversationService {
     return view(actor, c.id());
   }
 
+  /** A direct conversation as the caller sees it, and whether this call created it. */
+  public record OpenedDirect(ConversationView view, boolean created) {}
+
+  /**
+   * Finds or creates the direct conversation between the caller and {@code userIds}: the same
+   * set of people always gives the same conversation. The caller may be named or not.
+   *
+   * @param userIds the other participants as decimal id strings: 1 to {@value #DIRECT_OTHERS_MAX}
+   *     distinct members of the workspace
+   * @throws NotFound {@code workspace-not-found} if the caller is not in the workspace,
+   *     {@code user-not-found} if a named user is not
+   * @throws InvalidInput if {@code userIds} is missing, malformed, repeats an id, or names too few or too many
+   */
+  public OpenedDirect openDirect(long actor, long workspaceId, List<String> userIds) {
+    WorkspaceMember me = workspaces.requireMember(actor, workspaceId);
+    Set<Long> others = otherParticipants(actor, userIds);
+    for (long userId : others) {
+      if (workspaceStore.member(workspaceId, userId).isEmpty()) {
+        throw new NotFound("user-not-found", "user " + userId + " is not a member of this workspace");
+      }
+    }
+    List<Long> participants = new ArrayList<>(others);
+    participants.add(actor);
+    Conversation.Kind kind = others.size() == 1 ? Conversation.Kind.DM : Conversation.Kind.GROUP_DM;
+    Conversation c = new Conversation(ids.next(), workspaceId, kind, "", "", actor, Clocks.nowMillis(clock), Optional.empty(), 0,
+        participants);
+    ConversationStore.DirectConversation result = conversations.findOrCreateDirect(c);
+    Conversation stored = result.conversation();
+    // Sorted, so that events go out in the same order every time.
+    result.joined().stream().sorted().forEach(userId -> events.memberJoined(stored.id(), userId));
+    ConversationMember membership = conversations.member(stored.id(), actor)
+        .orElseThrow(() -> new IllegalStateException("the caller is a participant of " + stored.id() + " but not a member"));
+    return new OpenedDirect(new ConversationView(stored, me, Optional.of(membership)), result.created());
+  }
+
+  private static Set<Long> otherParticipants(long actor, List<String> userIds) {
+    if (userIds == null) {
+      throw InvalidInput.field("userIds", "is required");
+    }
+    if (userIds.size() > DIRECT_OTHERS_MAX + 1) {
+      throw InvalidInput.field("userIds", "must name at most " + DIRECT_OTHERS_MAX + " other users");
+    }
+    Set<Long> seen = new LinkedHashSet<>();
+    for (int i = 0; i < userIds.size(); i++) {
+      String raw = userIds.get(i);
+      String field = "userIds[" + i + "]";
+      if (raw == null || !USER_ID.matcher(raw).matches()) {
+        throw InvalidInput.field(field, "must be a user id, a decimal string");
+      }
+      long id;
+      try {
+        id = Long.parseLong(raw);
+      } catch (NumberFormatException e) {
+        throw InvalidInput.field(field, "must be a user id, a decimal string");
+      }
+      if (!seen.add(id)) {
+        throw InvalidInput.field(field, "repeats user " + id);
+      }
+    }
+    seen.remove(actor);
+    if (seen.isEmpty()) {
+      throw InvalidInput.field("userIds", "must name at least one user other than yourself");
+    }
+    if (seen.size() > DIRECT_OTHERS_MAX) {
+      throw InvalidInput.field("userIds", "must name at most " + DIRECT_OTHERS_MAX + " other users");
+    }
+    return seen;
+  }
+
   private static Conversation.Kind kind(String kind) {
     if ("public".equals(kind)) {
       return Conversation.Kind.PUBLIC;
@@ -93,8 +175,8 @@ public final class ConversationService {
     return t;
   }
 
-  private static io.ultrachat.kernel.error.Conflict nameTaken(String name) {
-    return new io.ultrachat.kernel.error.Conflict("conversation-name-taken", "a conversation named '" + name + "' already exists");
+  private static Conflict nameTaken(String name) {
+    return new Conflict("conversation-name-taken", "a conversation named '" + name + "' already exists");
   }
 
   /**
@@ -106,7 +188,7 @@ public final class ConversationService {
     Conversation c = conversations.find(conversationId).orElseThrow(ConversationService::notFound);
     WorkspaceMember me = workspaceStore.member(c.workspaceId(), actor).orElseThrow(ConversationService::notFound);
     Optional<ConversationMember> membership = conversations.member(conversationId, actor);
-    if (membership.isEmpty() && (c.kind() == Conversation.Kind.PRIVATE || me.role() == Role.GUEST)) {
+    if (membership.isEmpty() && (c.kind() != Conversation.Kind.PUBLIC || me.role() == Role.GUEST)) {
       throw notFound();
     }
     return new ConversationView(c, me, membership);
@@ -116,14 +198,21 @@ public final class ConversationService {
     return new NotFound("conversation-not-found", "conversation not found");
   }
 
+  /** The channels the caller may see, by name, then the caller's direct conversations, oldest first. */
   public List<ConversationView> list(long actor, long workspaceId) {
     WorkspaceMember me = workspaces.requireMember(actor, workspaceId);
     Map<Long, ConversationMember> mine = conversations.membershipsInWorkspace(workspaceId, actor).stream()
         .collect(Collectors.toMap(ConversationMember::conversationId, Function.identity()));
-    return conversations.listInWorkspace(workspaceId).stream()
+    List<ConversationView> out = new ArrayList<>();
+    conversations.listInWorkspace(workspaceId).stream()
         .filter(c -> mine.containsKey(c.id()) || (c.kind() == Conversation.Kind.PUBLIC && me.role() != Role.GUEST))
         .map(c -> new ConversationView(c, me, Optional.ofNullable(mine.get(c.id()))))
-        .toList();
+        .forEach(out::add);
+    conversations.listDirectOfMember(workspaceId, actor).stream()
+        .filter(c -> mine.containsKey(c.id()))
+        .map(c -> new ConversationView(c, me, Optional.of(mine.get(c.id()))))
+        .forEach(out::add);
+    return out;
   }
 
   public ConversationView update(long actor, long conversationId, Optional<String> name, Optional<String> topic,
@@ -131,6 +220,12 @@ public final class ConversationService {
     ConversationView v = view(actor, conversationId);
     if (name.isEmpty() && topic.isEmpty() && archived.isEmpty()) {
       throw new InvalidInput("invalid-input", "name one of: name, topic, archived");
+    }
+    if (v.conversation().direct() && name.isPresent()) {
+      throw InvalidInput.field("name", "a direct conversation has no name");
+    }
+    if (v.conversation().direct() && archived.isPresent()) {
+      throw InvalidInput.field("archived", "a direct conversation cannot be archived");
     }
     boolean admin = v.conversation().createdBy() == actor || v.workspaceMember().role().manages();
     if ((name.isPresent() || archived.isPresent()) && !admin) {
@@ -156,6 +251,7 @@ public final class ConversationService {
   /** Joins yourself, or adds another workspace member. */
   public ConversationView putMember(long actor, long conversationId, long userId) {
     ConversationView v = view(actor, conversationId);
+    requireChannel(v);
     if (userId != actor) {
       if (!v.isMember()) {
         throw new Forbidden("not-a-member", "join the conversation before adding others");
@@ -175,6 +271,7 @@ public final class ConversationService {
   /** Leaves (yourself) or removes another member (creator or workspace admin). */
   public void removeMember(long actor, long conversationId, long userId) {
     ConversationView v = view(actor, conversationId);
+    requireChannel(v);
     if (userId != actor && !(v.conversation().createdBy() == actor || v.workspaceMember().role().manages())) {
       throw new Forbidden("conversation-admin-required", "only the creator or a workspace admin may remove members");
     }
@@ -182,6 +279,13 @@ public final class ConversationService {
       throw new NotFound("member-not-found", "that user is not a member of this conversation");
     }
     events.memberLeft(conversationId, userId);
+  }
+
+  private static void requireChannel(ConversationView v) {
+    if (v.conversation().direct()) {
+      throw new Conflict("dm-membership-fixed",
+          "the people in a direct conversation are fixed; open another one with the people you want");
+    }
   }
 
   public void markRead(long actor, long conversationId, long seq) {

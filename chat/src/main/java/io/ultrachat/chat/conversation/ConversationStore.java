@@ -8,16 +8,41 @@ import java.util.Optional;
 /** Persistence of conversations, their members and read state. Thread-safe; each method is atomic. */
 public interface ConversationStore {
   /**
-   * Creates a conversation with its creator as first member.
+   * Creates a channel with its creator as first member.
    *
-   * @throws DuplicateKeyException if the workspace already has a conversation of that name, ignoring case
+   * @throws DuplicateKeyException if the workspace already has a channel of that name, ignoring case
+   * @throws IllegalArgumentException if the conversation is a direct one (use {@link #findOrCreateDirect})
    */
   void create(Conversation conversation);
 
+  /** What {@link #findOrCreateDirect} found or made, and who became a member by it. */
+  record DirectConversation(Conversation conversation, boolean created, java.util.Set<Long> joined) {
+    public DirectConversation {
+      joined = java.util.Set.copyOf(joined);
+    }
+  }
+
+  /**
+   * Returns the workspace's direct conversation whose participants are exactly
+   * {@code conversation.participants()}, creating {@code conversation} if there is none yet,
+   * and makes every participant a member who is not one (read up to the last message).
+   *
+   * <p>Atomic. Concurrent calls for the same workspace and participants all return the same
+   * conversation, and exactly one of them reports {@code created}; each participant is in
+   * {@code joined} of at most one call. When the conversation existed, its stored fields win
+   * over those given (id, kind, creator, time).
+   *
+   * @throws IllegalArgumentException if the conversation is not a direct one
+   */
+  DirectConversation findOrCreateDirect(Conversation conversation);
+
   Optional<Conversation> find(long conversationId);
 
-  /** Every conversation of a workspace, by name. */
+  /** Every channel (public or private conversation) of a workspace, by name; never direct conversations. */
   List<Conversation> listInWorkspace(long workspaceId);
+
+  /** The direct conversations of a workspace that a user is a member of, oldest first. */
+  List<Conversation> listDirectOfMember(long workspaceId, long userId);
 
   /**
    * Renames, re-topics or (un)archives; empty arguments keep the current value.

@@ -393,4 +393,148 @@ public abstract class ConversationStoreContract extends StoreContract {
     assertThat(store.markRead(99, ALICE, 2)).isEmpty();
     assertThat(store.member(10, BOB)).isEmpty();
   }
+
+  // --- direct conversations (dm, group_dm) ---
+
+  private static final long DAVE = 4;
+
+  /** A direct conversation among these people, created by the first of them. */
+  private static Conversation direct(long id, long workspaceId, long... participants) {
+    java.util.List<Long> people = java.util.Arrays.stream(participants).boxed().toList();
+    return new Conversation(id, workspaceId, people.size() == 2 ? Kind.DM : Kind.GROUP_DM, "", "", participants[0],
+        BASE.plusSeconds(id), Optional.empty(), 0, people);
+  }
+
+  @Test
+  void findOrCreateDirectCreatesOnceWithEveryParticipantAsAMember() {
+    Conversation dm = direct(30, ACME, BOB, ALICE);
+
+    ConversationStore.DirectConversation created = store.findOrCreateDirect(dm);
+
+    assertThat(created.created()).isTrue();
+    assertThat(created.conversation()).isEqualTo(dm);
+    assertThat(created.conversation().participants()).as("kept sorted").containsExactly(ALICE, BOB);
+    assertThat(created.conversation().dmKey()).contains(ALICE + "," + BOB);
+    assertThat(created.joined()).containsExactlyInAnyOrder(ALICE, BOB);
+    assertThat(store.find(30)).contains(dm);
+    assertThat(store.member(30, ALICE)).contains(new ConversationMember(30, ALICE, dm.createdAt(), 0));
+    assertThat(store.member(30, BOB)).contains(new ConversationMember(30, BOB, dm.createdAt(), 0));
+    assertThat(store.member(30, CAROL)).isEmpty();
+  }
+
+  @Test
+  void findOrCreateDirectWithTheSameParticipantsFindsTheFirstInAnyOrder() {
+    Conversation first = direct(30, ACME, ALICE, BOB, CAROL);
+    store.findOrCreateDirect(first);
+
+    ConversationStore.DirectConversation again = store.findOrCreateDirect(direct(31, ACME, CAROL, BOB, ALICE));
+
+    assertThat(again.created()).isFalse();
+    assertThat(again.joined()).isEmpty();
+    assertThat(again.conversation()).as("the stored conversation wins").isEqualTo(first);
+    assertThat(store.find(31)).isEmpty();
+    assertThat(scalar("SELECT COUNT(*) FROM chat_conversations WHERE workspace_id = ?", ACME)).isEqualTo(1);
+  }
+
+  @Test
+  void directConversationsDifferByParticipantsAndWorkspace() {
+    Conversation ab = direct(30, ACME, ALICE, BOB);
+    Conversation abc = direct(31, ACME, ALICE, BOB, CAROL);
+    Conversation bc = direct(32, ACME, BOB, CAROL);
+    Conversation abElsewhere = direct(33, GLOBEX, ALICE, BOB);
+
+    for (Conversation c : java.util.List.of(ab, abc, bc, abElsewhere)) {
+      assertThat(store.findOrCreateDirect(c).created()).as("%s", c).isTrue();
+      assertThat(store.find(c.id())).contains(c);
+    }
+    assertThat(abc.kind()).isEqualTo(Kind.GROUP_DM);
+    assertThat(ab.kind()).isEqualTo(Kind.DM);
+  }
+
+  @Test
+  void directConversationsAreNamelessWithoutCollidingWithEachOtherOrWithChannels() {
+    store.create(conversation(10, ACME, "general"));
+    store.findOrCreateDirect(direct(30, ACME, ALICE, BOB));
+    store.findOrCreateDirect(direct(31, ACME, ALICE, CAROL));
+
+    assertThat(store.find(30).orElseThrow().name()).isEmpty();
+    assertThat(store.find(31).orElseThrow().name()).isEmpty();
+    // Channel names stay unique among channels.
+    assertThatThrownBy(() -> store.create(conversation(11, ACME, "General"))).isInstanceOf(DuplicateKeyException.class);
+  }
+
+  @Test
+  void listInWorkspaceHasChannelsOnlyAndListDirectOfMemberHasThatMembersDirectConversations() {
+    Conversation general = conversation(10, ACME, "general");
+    store.create(general);
+    Conversation ab = direct(30, ACME, ALICE, BOB);
+    Conversation bc = direct(31, ACME, BOB, CAROL);
+    Conversation abc = direct(32, ACME, ALICE, BOB, CAROL);
+    Conversation elsewhere = direct(33, GLOBEX, ALICE, BOB);
+    for (Conversation c : java.util.List.of(abc, bc, ab, elsewhere)) {
+      store.findOrCreateDirect(c);
+    }
+
+    assertThat(store.listInWorkspace(ACME)).containsExactly(general);
+    assertThat(store.listDirectOfMember(ACME, ALICE)).as("oldest first").containsExactly(ab, abc);
+    assertThat(store.listDirectOfMember(ACME, BOB)).containsExactly(ab, bc, abc);
+    assertThat(store.listDirectOfMember(ACME, CAROL)).containsExactly(bc, abc);
+    assertThat(store.listDirectOfMember(ACME, DAVE)).isEmpty();
+    assertThat(store.listDirectOfMember(GLOBEX, ALICE)).containsExactly(elsewhere);
+    assertThat(store.membershipsInWorkspace(ACME, CAROL)).extracting(ConversationMember::conversationId)
+        .containsExactlyInAnyOrder(31L, 32L);
+    assertThat(store.lastSeqsOfMember(CAROL)).containsOnlyKeys(31L, 32L);
+  }
+
+  @Test
+  void aParticipantWhoLeftTheWorkspaceIsAMemberAgainWhenTheDirectConversationIsFoundAgain() {
+    Conversation dm = direct(30, ACME, ALICE, BOB);
+    store.findOrCreateDirect(dm);
+    setLastSeq(30, 5);
+    store.removeFromWorkspace(ACME, BOB);
+    assertThat(store.member(30, BOB)).isEmpty();
+    assertThat(store.find(30).orElseThrow().participants()).as("the participants never change").containsExactly(ALICE, BOB);
+    assertThat(store.listDirectOfMember(ACME, BOB)).isEmpty();
+
+    Instant later = BASE.plusSeconds(5000);
+    ConversationStore.DirectConversation found = store.findOrCreateDirect(
+        new Conversation(31, ACME, Kind.DM, "", "", ALICE, later, Optional.empty(), 0, java.util.List.of(ALICE, BOB)));
+
+    assertThat(found.created()).isFalse();
+    assertThat(found.joined()).containsExactly(BOB);
+    assertThat(store.member(30, BOB)).contains(new ConversationMember(30, BOB, later, 5));
+    assertThat(store.member(30, ALICE).orElseThrow().joinedAt()).isEqualTo(dm.createdAt());
+  }
+
+  @Test
+  void concurrentFindOrCreateDirectMakesOneConversation() {
+    var outcomes = io.ultrachat.chat.Concurrently.race(8,
+        i -> () -> store.findOrCreateDirect(direct(40 + i, ACME, (i % 2 == 0) ? ALICE : CAROL, BOB, (i % 2 == 0) ? CAROL : ALICE)));
+
+    assertThat(outcomes).allMatch(io.ultrachat.chat.Concurrently.Outcome::succeeded);
+    assertThat(outcomes).extracting(o -> o.value().conversation().id()).containsOnly(outcomes.getFirst().value().conversation().id());
+    assertThat(outcomes).filteredOn(o -> o.value().created()).hasSize(1);
+    assertThat(outcomes).flatExtracting(o -> java.util.List.copyOf(o.value().joined())).containsExactlyInAnyOrder(ALICE, BOB, CAROL);
+    assertThat(scalar("SELECT COUNT(*) FROM chat_conversations")).isEqualTo(1);
+    assertThat(scalar("SELECT COUNT(*) FROM chat_conversation_members")).isEqualTo(3);
+  }
+
+  @Test
+  void directAndChannelCreationAreNotInterchangeable() {
+    assertThatThrownBy(() -> store.create(direct(30, ACME, ALICE, BOB))).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> store.findOrCreateDirect(conversation(10, ACME, "general"))).isInstanceOf(IllegalArgumentException.class);
+    assertThat(scalar("SELECT COUNT(*) FROM chat_conversations")).isZero();
+  }
+
+  @Test
+  void theSchemaRefusesADirectKindWithoutParticipantsAndAChannelWithThem() {
+    assertThatThrownBy(() -> db().write(sql -> sql.update("INSERT INTO chat_conversations (id, workspace_id, kind, name, created_by,"
+        + " created_at, last_seq) VALUES (50, ?, 'dm', '', 1, ?, 0)", ACME, sql.time(BASE)))).isInstanceOf(RuntimeException.class);
+    assertThatThrownBy(() -> db().write(sql -> sql.update("INSERT INTO chat_conversations (id, workspace_id, kind, name, created_by,"
+        + " created_at, last_seq, dm_key) VALUES (51, ?, 'public', 'x', 1, ?, 0, '1,2')", ACME, sql.time(BASE))))
+        .isInstanceOf(RuntimeException.class);
+    assertThatThrownBy(() -> db().write(sql -> sql.update("INSERT INTO chat_conversations (id, workspace_id, kind, name, created_by,"
+        + " created_at, last_seq) VALUES (52, ?, 'secret', 'y', 1, ?, 0)", ACME, sql.time(BASE)))).isInstanceOf(RuntimeException.class);
+    assertThat(scalar("SELECT COUNT(*) FROM chat_conversations")).isZero();
+  }
 }

@@ -1,0 +1,7 @@
+package io.ultrachat.chat;
+
+class PostgresDirectMigrationIT extends DirectMigrationContract {
+  PostgresDirectMigrationIT() {
+    super(StoreFixture.Backend.POSTGRESQL);
+  }
+}
