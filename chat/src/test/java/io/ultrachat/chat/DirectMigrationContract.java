@@ -2,7 +2,7 @@ package io.ultrachat.chat;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.ultrachat.chat.StoreFixture.Backend;
+import io.ultrachat.testkit.store.StoreFixture.Backend;
 import io.ultrachat.chat.conversation.Conversation;
 import io.ultrachat.chat.conversation.ConversationMember;
 import io.ultrachat.chat.conversation.ConversationStore;

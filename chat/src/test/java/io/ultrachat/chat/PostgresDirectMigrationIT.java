@@ -2,6 +2,6 @@ package io.ultrachat.chat;
 
 class PostgresDirectMigrationIT extends DirectMigrationContract {
   PostgresDirectMigrationIT() {
-    super(StoreFixture.Backend.POSTGRESQL);
+    super(io.ultrachat.testkit.store.StoreFixture.Backend.POSTGRESQL);
   }
 }

@@ -2,6 +2,6 @@ package io.ultrachat.chat;
 
 class SqliteDirectMigrationIT extends DirectMigrationContract {
   SqliteDirectMigrationIT() {
-    super(StoreFixture.Backend.SQLITE);
+    super(io.ultrachat.testkit.store.StoreFixture.Backend.SQLITE);
   }
 }

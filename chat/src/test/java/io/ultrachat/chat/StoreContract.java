@@ -1,56 +1,10 @@
 package io.ultrachat.chat;
 
-import io.ultrachat.chat.StoreFixture.Backend;
-import io.ultrachat.store.jdbc.Database;
-import java.nio.file.Path;
-import java.time.Instant;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.io.TempDir;
+import io.ultrachat.testkit.store.StoreFixture.Backend;
 
-/**
- * Base of the store contract suites: gives each test a fresh, migrated database of the
- * backend a subclass names, and closes (and drops) it afterwards.
- */
-public abstract class StoreContract {
-  /** Every store test measures time from here. */
-  public static final Instant BASE = Instant.parse("2026-01-01T00:00:00Z");
-
-  private final Backend backend;
-
-  @TempDir
-  protected Path tempDir;
-
-  private StoreFixture fixture;
-
+/** The shared store-contract base, on fresh databases migrated with the chat tables. */
+public abstract class StoreContract extends io.ultrachat.testkit.store.StoreContract {
   protected StoreContract(Backend backend) {
-    this.backend = backend;
-  }
-
-  @BeforeEach
-  protected final void openStoreFixture() {
-    fixture = StoreFixture.open(backend, tempDir);
-  }
-
-  @AfterEach
-  protected final void closeStoreFixture() {
-    if (fixture != null) {
-      fixture.close();
-      fixture = null;
-    }
-  }
-
-  protected final Backend backend() {
-    return backend;
-  }
-
-  protected final Database db() {
-    return fixture.db();
-  }
-
-  /** Runs a query whose first column of its only row is a number, e.g. a COUNT(*). */
-  protected final long scalar(String query, Object... params) {
-    return db().read(sql -> sql.queryOne(query, rs -> rs.getLong(1), params))
-        .orElseThrow(() -> new AssertionError("no row from: " + query));
+    super(backend, "chat");
   }
 }

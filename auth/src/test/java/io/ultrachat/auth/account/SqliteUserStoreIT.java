@@ -1,6 +1,6 @@
 package io.ultrachat.auth.account;
 
-import io.ultrachat.auth.StoreFixture.Backend;
+import io.ultrachat.testkit.store.StoreFixture.Backend;
 
 class SqliteUserStoreIT extends UserStoreContract {
   SqliteUserStoreIT() {

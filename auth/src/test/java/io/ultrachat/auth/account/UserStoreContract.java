@@ -6,9 +6,9 @@ import static io.ultrachat.auth.TestUsers.person;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.ultrachat.auth.Concurrently;
+import io.ultrachat.testkit.store.Concurrently;
 import io.ultrachat.auth.StoreContract;
-import io.ultrachat.auth.StoreFixture.Backend;
+import io.ultrachat.testkit.store.StoreFixture.Backend;
 import io.ultrachat.store.jdbc.Database;
 import io.ultrachat.store.jdbc.DuplicateKeyException;
 import java.time.Duration;

@@ -1,6 +1,6 @@
 package io.ultrachat.auth.apitoken;
 
-import io.ultrachat.auth.StoreFixture.Backend;
+import io.ultrachat.testkit.store.StoreFixture.Backend;
 
 class PostgresApiTokenStoreIT extends ApiTokenStoreContract {
   PostgresApiTokenStoreIT() {

@@ -1,6 +1,6 @@
 package io.ultrachat.auth.session;
 
-import io.ultrachat.auth.StoreFixture.Backend;
+import io.ultrachat.testkit.store.StoreFixture.Backend;
 
 class PostgresSessionStoreIT extends SessionStoreContract {
   PostgresSessionStoreIT() {

@@ -4,9 +4,9 @@ import static io.ultrachat.auth.TestUsers.BASE;
 import static io.ultrachat.auth.TestUsers.person;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.ultrachat.auth.Concurrently;
+import io.ultrachat.testkit.store.Concurrently;
 import io.ultrachat.auth.StoreContract;
-import io.ultrachat.auth.StoreFixture.Backend;
+import io.ultrachat.testkit.store.StoreFixture.Backend;
 import io.ultrachat.auth.account.JdbcUserStore;
 import io.ultrachat.auth.account.UserStore;
 import io.ultrachat.store.jdbc.Database;

@@ -1,6 +1,6 @@
 package io.ultrachat.auth.token;
 
-import io.ultrachat.auth.StoreFixture.Backend;
+import io.ultrachat.testkit.store.StoreFixture.Backend;
 
 class PostgresSigningKeyStoreIT extends SigningKeyStoreContract {
   PostgresSigningKeyStoreIT() {

@@ -3,9 +3,9 @@ package io.ultrachat.auth.token;
 import static io.ultrachat.auth.TestUsers.BASE;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.ultrachat.auth.Concurrently;
+import io.ultrachat.testkit.store.Concurrently;
 import io.ultrachat.auth.StoreContract;
-import io.ultrachat.auth.StoreFixture.Backend;
+import io.ultrachat.testkit.store.StoreFixture.Backend;
 import io.ultrachat.store.jdbc.Database;
 import java.time.Duration;
 import java.time.Instant;

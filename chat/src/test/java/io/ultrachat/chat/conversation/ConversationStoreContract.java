@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ultrachat.chat.StoreContract;
-import io.ultrachat.chat.StoreFixture.Backend;
+import io.ultrachat.testkit.store.StoreFixture.Backend;
 import io.ultrachat.chat.conversation.Conversation.Kind;
 import io.ultrachat.chat.workspace.JdbcWorkspaceStore;
 import io.ultrachat.chat.workspace.Workspace;
@@ -508,10 +508,10 @@ public abstract class ConversationStoreContract extends StoreContract {
 
   @Test
   void concurrentFindOrCreateDirectMakesOneConversation() {
-    var outcomes = io.ultrachat.chat.Concurrently.race(8,
+    var outcomes = io.ultrachat.testkit.store.Concurrently.race(8,
         i -> () -> store.findOrCreateDirect(direct(40 + i, ACME, (i % 2 == 0) ? ALICE : CAROL, BOB, (i % 2 == 0) ? CAROL : ALICE)));
 
-    assertThat(outcomes).allMatch(io.ultrachat.chat.Concurrently.Outcome::succeeded);
+    assertThat(outcomes).allMatch(io.ultrachat.testkit.store.Concurrently.Outcome::succeeded);
     assertThat(outcomes).extracting(o -> o.value().conversation().id()).containsOnly(outcomes.getFirst().value().conversation().id());
     assertThat(outcomes).filteredOn(o -> o.value().created()).hasSize(1);
     assertThat(outcomes).flatExtracting(o -> java.util.List.copyOf(o.value().joined())).containsExactlyInAnyOrder(ALICE, BOB, CAROL);

@@ -1,6 +1,6 @@
 package io.ultrachat.chat.conversation;
 
-import io.ultrachat.chat.StoreFixture.Backend;
+import io.ultrachat.testkit.store.StoreFixture.Backend;
 
 class SqliteConversationStoreIT extends ConversationStoreContract {
   SqliteConversationStoreIT() {

@@ -3,9 +3,9 @@ package io.ultrachat.chat.invite;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.ultrachat.chat.Concurrently;
+import io.ultrachat.testkit.store.Concurrently;
 import io.ultrachat.chat.StoreContract;
-import io.ultrachat.chat.StoreFixture.Backend;
+import io.ultrachat.testkit.store.StoreFixture.Backend;
 import io.ultrachat.chat.invite.InviteStore.Redemption;
 import io.ultrachat.chat.workspace.JdbcWorkspaceStore;
 import io.ultrachat.chat.workspace.Role;

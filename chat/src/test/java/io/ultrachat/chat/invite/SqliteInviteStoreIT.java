@@ -1,6 +1,6 @@
 package io.ultrachat.chat.invite;
 
-import io.ultrachat.chat.StoreFixture.Backend;
+import io.ultrachat.testkit.store.StoreFixture.Backend;
 
 class SqliteInviteStoreIT extends InviteStoreContract {
   SqliteInviteStoreIT() {

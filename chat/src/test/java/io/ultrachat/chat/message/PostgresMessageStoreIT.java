@@ -1,6 +1,6 @@
 package io.ultrachat.chat.message;
 
-import io.ultrachat.chat.StoreFixture.Backend;
+import io.ultrachat.testkit.store.StoreFixture.Backend;
 
 class PostgresMessageStoreIT extends MessageStoreContract {
   PostgresMessageStoreIT() {

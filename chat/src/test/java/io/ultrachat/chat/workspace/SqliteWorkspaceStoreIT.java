@@ -1,6 +1,6 @@
 package io.ultrachat.chat.workspace;
 
-import io.ultrachat.chat.StoreFixture.Backend;
+import io.ultrachat.testkit.store.StoreFixture.Backend;
 
 class SqliteWorkspaceStoreIT extends WorkspaceStoreContract {
   SqliteWorkspaceStoreIT() {

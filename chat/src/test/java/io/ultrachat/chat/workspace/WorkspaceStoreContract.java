@@ -3,7 +3,7 @@ package io.ultrachat.chat.workspace;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ultrachat.chat.StoreContract;
-import io.ultrachat.chat.StoreFixture.Backend;
+import io.ultrachat.testkit.store.StoreFixture.Backend;
 import io.ultrachat.chat.workspace.WorkspaceStore.WorkspaceWithRole;
 import io.ultrachat.store.jdbc.Database;
 import java.time.Instant;

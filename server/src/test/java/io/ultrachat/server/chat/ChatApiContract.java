@@ -2,18 +2,13 @@ package io.ultrachat.server.chat;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.ultrachat.kernel.json.Json;
 import io.ultrachat.server.Api;
 import io.ultrachat.server.TestServer;
-import io.ultrachat.testkit.MutableClock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.TreeMap;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -23,8 +18,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -34,28 +27,9 @@ import org.junit.jupiter.api.Test;
  * <p>Anything a caller may not see answers 404 and never 403, so most tests check both the
  * allowed path and the hidden path with the exact problem code.
  */
-abstract class ChatApiContract {
-  private static final String WORKSPACES = "/api/v1/workspaces";
-
-  private final TestServer.Backend backend;
-  protected MutableClock clock;
-  protected TestServer server;
-  protected Api api;
-
+abstract class ChatApiContract extends ChatApiTestBase {
   ChatApiContract(TestServer.Backend backend) {
-    this.backend = backend;
-  }
-
-  @BeforeEach
-  void start() {
-    clock = MutableClock.startingNow();
-    server = TestServer.on(backend).clock(clock).start();
-    api = server.api();
-  }
-
-  @AfterEach
-  void stop() {
-    server.close();
+    super(backend);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -843,17 +817,6 @@ abstract class ChatApiContract {
   // Helpers
   // ---------------------------------------------------------------------------------------------
 
-  /** A registered person: user id, a login access token (all scopes) and username. */
-  protected record User(String id, String token, String username) {}
-
-  protected User user(String username) {
-    JsonNode t = api.register(username, username + " password");
-    return new User(t.path("user").path("id").asText(), t.path("accessToken").asText(), username);
-  }
-
-  private User login(User who) {
-    return new User(who.id, api.login(who.username, who.username + " password").path("accessToken").asText(), who.username);
-  }
 
   /** Runs the request on n threads at once and counts the response statuses. */
   private static Map<Integer, Integer> race(ExecutorService pool, int n, java.util.concurrent.Callable<Api.Response> request)
@@ -874,53 +837,12 @@ abstract class ChatApiContract {
     return statuses;
   }
 
-  private String apiToken(User owner, String scope) {
-    return api.post("/api/v1/auth/tokens", Map.of("name", "t-" + scope.replace(':', '-'), "scopes", List.of(scope)), owner.token)
-        .ok(201).json().path("token").asText();
-  }
-
-  private static String ws(String id) {
-    return WORKSPACES + "/" + id;
-  }
-
-  private static String conv(String id) {
-    return "/api/v1/conversations/" + id;
-  }
-
   private static String msg(String conversationId, String messageId) {
     return conv(conversationId) + "/messages/" + messageId;
   }
 
-  private Api.Response put(String path, Object body, String token) {
-    if (body == null) {
-      return api.raw("PUT", path, null, "", token);
-    }
-    try {
-      return api.raw("PUT", path, "application/json", Json.mapper().writeValueAsString(body), token);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private String workspace(User owner, String name) {
-    return api.post(WORKSPACES, Map.of("name", name), owner.token).ok(201).json().path("id").asText();
-  }
-
-  private void addToWorkspace(User by, String ws, User who, String role) {
-    assertThat(put(ws(ws) + "/members/" + who.id, Map.of("role", role), by.token).ok(200).json().path("role").asText()).isEqualTo(role);
-  }
-
   private String conversation(User by, String ws, String kind, String name) {
     return api.post(ws(ws) + "/conversations", Map.of("kind", kind, "name", name), by.token).ok(201).json().path("id").asText();
-  }
-
-  private Api.Response send(User by, String conversationId, String body, String clientId) {
-    Map<String, Object> json = new LinkedHashMap<>();
-    json.put("body", body);
-    if (clientId != null) {
-      json.put("clientId", clientId);
-    }
-    return api.post(conv(conversationId) + "/messages", json, by.token);
   }
 
   private JsonNode history(User by, String conversationId, String query) {
@@ -937,27 +859,10 @@ abstract class ChatApiContract {
     return out;
   }
 
-  private static List<String> bodies(JsonNode page) {
-    List<String> out = new ArrayList<>();
-    page.path("messages").forEach(m -> out.add(m.path("body").isNull() ? null : m.path("body").asText()));
-    return out;
-  }
-
   private static void assertPage(JsonNode page, List<Long> expectedSeqs, boolean hasMoreBefore, boolean hasMoreAfter) {
     assertThat(seqs(page)).as("seqs of %s", page).containsExactlyElementsOf(expectedSeqs);
     assertThat(page.path("hasMoreBefore").asBoolean()).as("hasMoreBefore of %s", page).isEqualTo(hasMoreBefore);
     assertThat(page.path("hasMoreAfter").asBoolean()).as("hasMoreAfter of %s", page).isEqualTo(hasMoreAfter);
-  }
-
-  private static Map<String, String> roles(JsonNode memberList) {
-    Map<String, String> out = new LinkedHashMap<>();
-    for (JsonNode m : memberList.path("members")) {
-      assertThat(m.path("userId").isTextual()).as("userId in %s", m).isTrue();
-      assertInstant(m.path("joinedAt"));
-      out.put(m.path("username").asText(), m.path("role").asText());
-    }
-    assertThat(out).as("one entry per member in %s", memberList).hasSize(memberList.path("members").size());
-    return out;
   }
 
   private static List<String> names(JsonNode conversationList) {
@@ -997,12 +902,6 @@ abstract class ChatApiContract {
     assertThat(r.status()).as("status of %s", r.body()).isEqualTo(status);
     assertThat(r.code()).as("problem code of %s", r.body()).isIn((Object[]) codes);
     r.problem(status, r.code());
-  }
-
-  private static Instant assertInstant(JsonNode node) {
-    assertThat(node.isTextual()).as("a time string, got %s", node).isTrue();
-    assertThat(node.asText()).as("UTC").endsWith("Z");
-    return Instant.parse(node.asText());
   }
 
   private static void assertAbsent(JsonNode message, String field) {

@@ -2,7 +2,6 @@ package io.ultrachat.server.chat;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.ultrachat.kernel.json.Json;
 import io.ultrachat.server.Api;
@@ -30,8 +29,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -41,29 +38,11 @@ import org.junit.jupiter.api.Test;
  * <p>The server runs on a {@link MutableClock}, so invite expiry is tested by moving time; access
  * tokens expire with it (after an hour), so tests log in again after a long move.
  */
-abstract class DmAndInviteApiContract {
-  private static final String WORKSPACES = "/api/v1/workspaces";
+abstract class DmAndInviteApiContract extends ChatApiTestBase {
   private static final String ACCEPT = "/api/v1/invites/accept";
 
-  private final TestServer.Backend backend;
-  protected MutableClock clock;
-  protected TestServer server;
-  protected Api api;
-
   DmAndInviteApiContract(TestServer.Backend backend) {
-    this.backend = backend;
-  }
-
-  @BeforeEach
-  void start() {
-    clock = MutableClock.startingNow();
-    server = TestServer.on(backend).clock(clock).start();
-    api = server.api();
-  }
-
-  @AfterEach
-  void stop() {
-    server.close();
+    super(backend);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -321,7 +300,7 @@ abstract class DmAndInviteApiContract {
     api.post(path, "{\"userIds\": [null]}", alice.token).problem(400, "invalid-input");
     api.post(path, Map.of("userIds", others.get(0).id), alice.token).problem(400, "invalid-input");
     api.post(path, Map.of("userIds", List.of(others.get(0).id), "name", "x"), alice.token).problem(400, "invalid-input");
-    List<String> nine = others.stream().map(User::id).toList();
+    List<String> nine = others.stream().map(u -> u.id).toList();
     api.post(path, Map.of("userIds", nine), alice.token).problem(400, "invalid-input");
     List<String> nineWithMe = new ArrayList<>(nine.subList(0, 8));
     nineWithMe.add(alice.id);
@@ -599,23 +578,6 @@ abstract class DmAndInviteApiContract {
   // Helpers
   // ---------------------------------------------------------------------------------------------
 
-  /** A registered person: user id, a login access token (all scopes) and username. */
-  protected record User(String id, String token, String username) {}
-
-  protected User user(String username) {
-    JsonNode t = api.register(username, username + " password");
-    return new User(t.path("user").path("id").asText(), t.path("accessToken").asText(), username);
-  }
-
-  /** A fresh access token, for after the clock moved past the old one's hour. */
-  private User login(User who) {
-    return new User(who.id, api.login(who.username, who.username + " password").path("accessToken").asText(), who.username);
-  }
-
-  private String apiToken(User owner, String scope) {
-    return api.post("/api/v1/auth/tokens", Map.of("name", "t-" + scope.replace(':', '-'), "scopes", List.of(scope)), owner.token)
-        .ok(201).json().path("token").asText();
-  }
 
   /** Runs the i-th request on its own thread, all released at once, and returns the responses in order. */
   private static List<Api.Response> raceAll(ExecutorService pool, int n, java.util.function.IntFunction<Callable<Api.Response>> request)
@@ -641,48 +603,12 @@ abstract class DmAndInviteApiContract {
     return api.post(ws(ws) + "/dms", Map.of("userIds", List.of(userIds)), by.token);
   }
 
-  private static String ws(String id) {
-    return WORKSPACES + "/" + id;
-  }
-
   private static String invites(String ws) {
     return ws(ws) + "/invites";
   }
 
-  private static String conv(String id) {
-    return "/api/v1/conversations/" + id;
-  }
-
-  private Api.Response put(String path, Object body, String token) {
-    if (body == null) {
-      return api.raw("PUT", path, null, "", token);
-    }
-    try {
-      return api.raw("PUT", path, "application/json", Json.mapper().writeValueAsString(body), token);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private String workspace(User owner, String name) {
-    return api.post(WORKSPACES, Map.of("name", name), owner.token).ok(201).json().path("id").asText();
-  }
-
-  private void addToWorkspace(User by, String ws, User who, String role) {
-    assertThat(put(ws(ws) + "/members/" + who.id, Map.of("role", role), by.token).ok(200).json().path("role").asText()).isEqualTo(role);
-  }
-
   private Api.Response send(User by, String conversationId, String body) {
     return send(by, conversationId, body, null);
-  }
-
-  private Api.Response send(User by, String conversationId, String body, String clientId) {
-    Map<String, Object> json = new LinkedHashMap<>();
-    json.put("body", body);
-    if (clientId != null) {
-      json.put("clientId", clientId);
-    }
-    return api.post(conv(conversationId) + "/messages", json, by.token);
   }
 
   /** The participants of a direct conversation, as sent. */
@@ -698,7 +624,7 @@ abstract class DmAndInviteApiContract {
 
   /** User ids in ascending numeric order, as participants are listed. */
   private static List<String> sortedIds(User... users) {
-    return java.util.Arrays.stream(users).map(User::id).sorted(Comparator.comparingLong(Long::parseLong)).toList();
+    return java.util.Arrays.stream(users).map(u -> u.id).sorted(Comparator.comparingLong(Long::parseLong)).toList();
   }
 
   private static List<String> ids(JsonNode array) {
@@ -707,31 +633,11 @@ abstract class DmAndInviteApiContract {
     return out;
   }
 
-  private static List<String> bodies(JsonNode page) {
-    List<String> out = new ArrayList<>();
-    page.path("messages").forEach(m -> out.add(m.path("body").isNull() ? null : m.path("body").asText()));
-    return out;
-  }
-
-  private static Map<String, String> roles(JsonNode memberList) {
-    Map<String, String> out = new LinkedHashMap<>();
-    for (JsonNode m : memberList.path("members")) {
-      out.put(m.path("username").asText(), m.path("role").asText());
-    }
-    return out;
-  }
-
   private Map<String, Integer> usesByRole(String ws, User admin) {
     Map<String, Integer> out = new LinkedHashMap<>();
     api.get(invites(ws), admin.token).ok(200).json().path("invites")
         .forEach(i -> out.merge(i.path("role").asText(), i.path("uses").asInt(), Integer::sum));
     return out;
-  }
-
-  private static Instant assertInstant(JsonNode node) {
-    assertThat(node.isTextual()).as("a time string, got %s", node).isTrue();
-    assertThat(node.asText()).as("UTC").endsWith("Z");
-    return Instant.parse(node.asText());
   }
 
   /** A minimal realtime client: says hello with a token and collects event frames. */

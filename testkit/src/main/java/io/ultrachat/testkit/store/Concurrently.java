@@ -1,4 +1,4 @@
-package io.ultrachat.chat;
+package io.ultrachat.testkit.store;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.ultrachat.auth;
+package io.ultrachat.testkit.store;
 
 import io.ultrachat.store.jdbc.Database;
 import io.ultrachat.store.jdbc.DatabaseUrl;
@@ -8,9 +8,9 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * A fresh, migrated auth database for one test: a new SQLite file in the test's temporary
+ * A fresh, migrated service database for one test: a new SQLite file in the test's temporary
  * directory, or a new PostgreSQL schema on the local test server. {@link #close()} closes the
- * pool and, for PostgreSQL, drops the schema.
+ * pool and, for PostgreSQL, drops the schema (with everything in it, partitions included).
  */
 public final class StoreFixture implements AutoCloseable {
 
@@ -30,14 +30,17 @@ public final class StoreFixture implements AutoCloseable {
    *
    * @param tempDir a directory owned by the test (JUnit {@code @TempDir}); used by SQLite only
    */
-  public static StoreFixture open(Backend backend, Path tempDir) {
+  /**
+   * @param service whose migrations to apply, e.g. {@code auth} or {@code chat}
+   */
+  public static StoreFixture open(Backend backend, Path tempDir, String service) {
     return switch (backend) {
-      case SQLITE -> new StoreFixture(openAndMigrate(DatabaseUrl.sqliteFile(tempDir.resolve("auth.db"))), Optional.empty());
+      case SQLITE -> new StoreFixture(openAndMigrate(DatabaseUrl.sqliteFile(tempDir.resolve(service + ".db")), service), Optional.empty());
       case POSTGRESQL -> {
         String url = PostgresSchemas.createSchema();
         boolean opened = false;
         try {
-          StoreFixture fixture = new StoreFixture(openAndMigrate(DatabaseUrl.parse(url)), Optional.of(url));
+          StoreFixture fixture = new StoreFixture(openAndMigrate(DatabaseUrl.parse(url), service), Optional.of(url));
           opened = true;
           yield fixture;
         } finally {
@@ -50,11 +53,11 @@ public final class StoreFixture implements AutoCloseable {
     };
   }
 
-  private static Database openAndMigrate(DatabaseUrl url) {
-    Database db = Database.open("auth", "test", url, 4, Duration.ofSeconds(5));
+  private static Database openAndMigrate(DatabaseUrl url, String service) {
+    Database db = Database.open(service, "test", url, 4, Duration.ofSeconds(5));
     boolean migrated = false;
     try {
-      db.migrate("auth");
+      db.migrate(service);
       migrated = true;
       return db;
     } finally {
