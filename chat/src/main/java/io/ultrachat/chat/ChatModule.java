@@ -14,7 +14,16 @@ import io.ultrachat.chat.message.MessageService;
 import io.ultrachat.chat.workspace.JdbcWorkspaceStore;
 import io.ultrachat.chat.workspace.WorkspaceRoutes;
 import io.ultrachat.chat.workspace.WorkspaceService;
+import io.ultrachat.chat.conversation.CachedConversationStore;
+import io.ultrachat.chat.conversation.ConversationStore;
+import io.ultrachat.chat.message.CachedMessageStore;
+import io.ultrachat.chat.message.MessageStore;
+import io.ultrachat.chat.workspace.CachedWorkspaceStore;
+import io.ultrachat.chat.workspace.WorkspaceStore;
 import io.ultrachat.kernel.bus.Bus;
+import io.ultrachat.kernel.cache.CacheFactory;
+import io.ultrachat.kernel.cache.CachePolicy;
+import io.ultrachat.kernel.cache.CacheSettings;
 import io.ultrachat.kernel.config.Setting;
 import io.ultrachat.kernel.config.Settings;
 import io.ultrachat.kernel.http.Endpoint;
@@ -48,7 +57,7 @@ public final class ChatModule implements AutoCloseable {
   private final ScheduledExecutorService maintenance = Executors.newSingleThreadScheduledExecutor(
       Thread.ofPlatform().name("chat-maintenance").daemon(true).factory());
 
-  public ChatModule(Settings settings, Database db, Clock clock, IdGenerator ids, UserDirectory users, Bus bus) {
+  public ChatModule(Settings settings, Database db, Clock clock, IdGenerator ids, UserDirectory users, Bus bus, CacheFactory caches) {
     this.clock = clock;
     db.migrate("chat");
     String rawRetention = settings.get(ChatSettings.MESSAGE_RETENTION).strip();
@@ -60,12 +69,18 @@ public final class ChatModule implements AutoCloseable {
     this.partitions = new MessagePartitions(db, clock, settings.get(ChatSettings.PARTITION_MONTHS_AHEAD));
     partitions.ensureAhead();
 
-    JdbcWorkspaceStore workspaceStore = new JdbcWorkspaceStore(db);
-    JdbcConversationStore conversationStore = new JdbcConversationStore(db);
+    // Stores, with their cache decorators. Layer order: cache → JDBC; writes invalidate in the decorator.
+    CachePolicy memberships = CacheSettings.policy(settings, CacheSettings.MEMBERSHIPS);
+    CachePolicy recentMessages = CacheSettings.policy(settings, CacheSettings.CHAT_MESSAGES);
+    WorkspaceStore workspaceStore = new CachedWorkspaceStore(new JdbcWorkspaceStore(db),
+        caches.create(new CachePolicy("workspace-memberships", memberships.ttl(), memberships.maxItems(), memberships.invalidation())));
+    ConversationStore conversationStore = new CachedConversationStore(new JdbcConversationStore(db),
+        caches.create(new CachePolicy("conversation-memberships", memberships.ttl(), memberships.maxItems(), memberships.invalidation())));
+    MessageStore messageStore = new CachedMessageStore(new JdbcMessageStore(db, partitions), caches.create(recentMessages),
+        caches.create(new CachePolicy("chat-message-versions", recentMessages.ttl(), recentMessages.maxItems(), CachePolicy.Invalidation.SIZE)));
     WorkspaceService workspaces = new WorkspaceService(workspaceStore, conversationStore, users, ids, clock);
     ChatEvents events = new ChatEvents(bus);
     ConversationService conversations = new ConversationService(conversationStore, workspaces, workspaceStore, ids, clock, events);
-    JdbcMessageStore messageStore = new JdbcMessageStore(db, partitions);
     MessageService messages = new MessageService(messageStore, conversations, ids, clock, events);
     this.realtime = new ChatRealtime(conversationStore, conversations, messages, messageStore, events);
     this.invites = new InviteService(new JdbcInviteStore(db), workspaces, ids, clock);

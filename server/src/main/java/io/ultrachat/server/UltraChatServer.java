@@ -11,7 +11,9 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.ultrachat.auth.AuthModule;
 import io.ultrachat.auth.AuthSettings;
+import io.ultrachat.cache.caffeine.CaffeineCacheFactory;
 import io.ultrachat.chat.ChatModule;
+import io.ultrachat.kernel.cache.CacheSettings;
 import io.ultrachat.realtime.RealtimeEndpoint;
 import io.ultrachat.chat.ChatSettings;
 import io.ultrachat.gateway.Gateway;
@@ -107,7 +109,8 @@ public final class UltraChatServer implements AutoCloseable {
     ChatModule chat = null;
     if (services.contains("chat")) {
       Database chatDb = openDatabase("chat", ChatSettings.DATABASE_URL.key(), settings.get(ChatSettings.DATABASE_URL));
-      chat = new ChatModule(settings, chatDb, clock, ids, auth.directory(), bus);
+      chat = new ChatModule(settings, chatDb, clock, ids, auth.directory(), bus,
+          new CaffeineCacheFactory(metrics, clock, CacheSettings.globalMaxItems(settings)));
       resources.add(chat);
       endpoints.addAll(chat.endpoints());
     }
