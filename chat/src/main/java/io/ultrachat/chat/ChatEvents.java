@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Subjects: {@code chat.conversation.<id>} for everything members of a conversation see
  * ({@code message.created|edited|deleted}, {@code member.joined|left},
- * {@code conversation.changed}); {@code chat.user.<id>} for what only one user sees
+ * {@code conversation.changed}, {@code reaction.added|removed}, {@code message.pinned|unpinned}); {@code chat.user.<id>} for what only one user sees
  * ({@code read.updated}). Message events carry the conversation's sequence number, so a
  * consumer can detect gaps and recover them from history.
  */
@@ -42,8 +42,17 @@ public final class ChatEvents {
     message("message.created", m);
   }
 
+  /** With the message as a caller sees it (mentions included). */
+  public void messageCreated(Message m, MessageJson json) {
+    message("message.created", m, json);
+  }
+
   public void messageEdited(Message m) {
     message("message.edited", m);
+  }
+
+  public void messageEdited(Message m, MessageJson json) {
+    message("message.edited", m, json);
   }
 
   public void messageDeleted(Message m) {
@@ -51,10 +60,48 @@ public final class ChatEvents {
   }
 
   private void message(String type, Message m) {
+    message(type, m, MessageJson.of(m));
+  }
+
+  private void message(String type, Message m, MessageJson json) {
     Map<String, Object> e = event(type, m.conversationId());
     e.put("seq", m.seq());
-    e.put("message", MessageJson.of(m));
+    e.put("message", json);
     publish(conversationSubject(m.conversationId()), e);
+  }
+
+  /** {@code reaction.added}: someone reacted; {@code count} is the emoji's count on the message after. */
+  public void reactionAdded(long conversationId, long messageId, String emoji, long userId, long count) {
+    reaction("reaction.added", conversationId, messageId, emoji, userId, count);
+  }
+
+  /** {@code reaction.removed}: someone took their reaction back; {@code count} is what is left. */
+  public void reactionRemoved(long conversationId, long messageId, String emoji, long userId, long count) {
+    reaction("reaction.removed", conversationId, messageId, emoji, userId, count);
+  }
+
+  private void reaction(String type, long conversationId, long messageId, String emoji, long userId, long count) {
+    Map<String, Object> e = event(type, conversationId);
+    e.put("messageId", Long.toString(messageId));
+    e.put("emoji", emoji);
+    e.put("userId", Long.toString(userId));
+    e.put("count", count);
+    publish(conversationSubject(conversationId), e);
+  }
+
+  public void messagePinned(long conversationId, long messageId, long userId) {
+    pin("message.pinned", conversationId, messageId, userId);
+  }
+
+  public void messageUnpinned(long conversationId, long messageId, long userId) {
+    pin("message.unpinned", conversationId, messageId, userId);
+  }
+
+  private void pin(String type, long conversationId, long messageId, long userId) {
+    Map<String, Object> e = event(type, conversationId);
+    e.put("messageId", Long.toString(messageId));
+    e.put("userId", Long.toString(userId));
+    publish(conversationSubject(conversationId), e);
   }
 
   /** Goes to the conversation and to the user, whose connections then start following it. */

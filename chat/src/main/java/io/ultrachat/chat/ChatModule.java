@@ -7,7 +7,12 @@ import io.ultrachat.chat.conversation.JdbcConversationStore;
 import io.ultrachat.chat.invite.InviteRoutes;
 import io.ultrachat.chat.invite.InviteService;
 import io.ultrachat.chat.invite.JdbcInviteStore;
+import io.ultrachat.chat.message.ExtrasStore;
 import io.ultrachat.chat.message.JdbcMessageStore;
+import io.ultrachat.chat.message.MentionCountingRoutes;
+import io.ultrachat.chat.message.MentionParser;
+import io.ultrachat.chat.message.ReactionPinRoutes;
+import io.ultrachat.chat.message.ReactionPinService;
 import io.ultrachat.chat.message.MessagePartitions;
 import io.ultrachat.chat.message.MessageRoutes;
 import io.ultrachat.chat.message.MessageService;
@@ -18,6 +23,11 @@ import io.ultrachat.chat.conversation.CachedConversationStore;
 import io.ultrachat.chat.conversation.ConversationStore;
 import io.ultrachat.chat.message.CachedMessageStore;
 import io.ultrachat.chat.message.MessageStore;
+import io.ultrachat.chat.preferences.CachedPreferenceStore;
+import io.ultrachat.chat.preferences.JdbcPreferenceStore;
+import io.ultrachat.chat.preferences.PreferenceRoutes;
+import io.ultrachat.chat.preferences.PreferenceService;
+import io.ultrachat.chat.preferences.PreferenceStore;
 import io.ultrachat.chat.workspace.CachedWorkspaceStore;
 import io.ultrachat.chat.workspace.WorkspaceStore;
 import io.ultrachat.kernel.bus.Bus;
@@ -81,11 +91,18 @@ public final class ChatModule implements AutoCloseable {
     WorkspaceService workspaces = new WorkspaceService(workspaceStore, conversationStore, users, ids, clock);
     ChatEvents events = new ChatEvents(bus);
     ConversationService conversations = new ConversationService(conversationStore, workspaces, workspaceStore, ids, clock, events);
-    MessageService messages = new MessageService(messageStore, conversations, ids, clock, events);
+    ExtrasStore extras = new ExtrasStore(db);
+    MessageService messages = new MessageService(messageStore, conversations, ids, clock, events, extras,
+        new MentionParser(users, conversationStore));
+    ReactionPinService reactionsAndPins = new ReactionPinService(messageStore, extras, conversations, ids, clock, events);
     this.realtime = new ChatRealtime(conversationStore, conversations, messages, messageStore, events);
     this.invites = new InviteService(new JdbcInviteStore(db), workspaces, ids, clock);
-    this.routes = List.of(new WorkspaceRoutes(workspaces), new ConversationRoutes(conversations), new MessageRoutes(messages),
-        new InviteRoutes(invites));
+    PreferenceStore preferenceStore = new CachedPreferenceStore(new JdbcPreferenceStore(db),
+        caches.create(CacheSettings.policy(settings, CacheSettings.USER_PREFERENCES)));
+    PreferenceService preferences = new PreferenceService(preferenceStore, conversations, clock);
+    this.routes = List.of(new WorkspaceRoutes(workspaces), new MentionCountingRoutes(new ConversationRoutes(conversations), extras),
+        new MessageRoutes(messages), new InviteRoutes(invites), new PreferenceRoutes(preferences),
+        new ReactionPinRoutes(reactionsAndPins, messages));
     maintenance.scheduleWithFixedDelay(this::maintain, 1, 24 * 60, TimeUnit.MINUTES);
   }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import io.ultrachat.chat.conversation.ConversationView;
 import io.ultrachat.chat.invite.Invite;
 import io.ultrachat.chat.message.Message;
+import io.ultrachat.chat.message.MessageExtras;
 import io.ultrachat.chat.workspace.WorkspaceService;
 import io.ultrachat.chat.workspace.WorkspaceStore;
 import java.time.Instant;
@@ -33,14 +34,21 @@ public final class ChatViews {
    */
   public record ConversationJson(
       String id, String workspaceId, String kind, String name, String topic, String createdBy, Instant createdAt, boolean archived,
-      long lastSeq, boolean member, long lastReadSeq, long unreadCount, Optional<List<String>> participants) {
+      long lastSeq, boolean member, long lastReadSeq, long unreadCount, long mentionCount, Optional<List<String>> participants) {
+    /** With {@code mentionCount} 0; see {@link #withMentionCount}. */
     public static ConversationJson of(ConversationView v) {
       var c = v.conversation();
       Optional<List<String>> participants = c.direct()
           ? Optional.of(c.participants().stream().map(id -> Long.toString(id)).toList()) : Optional.empty();
       return new ConversationJson(Long.toString(c.id()), Long.toString(c.workspaceId()), c.kind().wire(), c.name(),
           c.topic(), Long.toString(c.createdBy()), c.createdAt(), c.archived(), c.lastSeq(), v.isMember(),
-          v.membership().map(m -> m.lastReadSeq()).orElse(0L), v.unreadCount(), participants);
+          v.membership().map(m -> m.lastReadSeq()).orElse(0L), v.unreadCount(), 0, participants);
+    }
+
+    /** The same conversation with the caller's count of unread messages that mention them. */
+    public ConversationJson withMentionCount(long count) {
+      return new ConversationJson(id, workspaceId, kind, name, topic, createdBy, createdAt, archived, lastSeq, member, lastReadSeq,
+          unreadCount, count, participants);
     }
   }
 
@@ -58,17 +66,30 @@ public final class ChatViews {
     }
   }
 
-  /** A message; {@code body} is written as {@code null} once deleted. */
+  /**
+   * A message; {@code body} is written as {@code null} once deleted. {@code reactions} are in
+   * order of first use, {@code me} telling whether the caller is among the reactors.
+   */
   public record MessageJson(
       String id, String conversationId, long seq, String userId, @JsonInclude(JsonInclude.Include.ALWAYS) String body,
-      Instant createdAt, Optional<Instant> editedAt, Optional<Instant> deletedAt, Optional<String> clientId) {
-    public static MessageJson of(Message m, Optional<String> clientId) {
+      Instant createdAt, Optional<Instant> editedAt, Optional<Instant> deletedAt, Optional<String> clientId,
+      List<ReactionJson> reactions, List<String> mentions, boolean mentionsChannel, boolean pinned) {
+    public static MessageJson of(Message m, Optional<String> clientId, MessageExtras extras) {
       return new MessageJson(Long.toString(m.id()), Long.toString(m.conversationId()), m.seq(), Long.toString(m.userId()),
-          m.body().orElse(null), m.createdAt(), m.editedAt(), m.deletedAt(), clientId);
+          m.body().orElse(null), m.createdAt(), m.editedAt(), m.deletedAt(), clientId,
+          extras.reactions().stream().map(r -> new ReactionJson(r.emoji(), r.count(), r.me())).toList(),
+          extras.mentions().userIds().stream().map(id -> Long.toString(id)).toList(), extras.mentions().channel(), extras.pinned());
     }
 
+    public static MessageJson of(Message m, MessageExtras extras) {
+      return of(m, Optional.empty(), extras);
+    }
+
+    /** Without reactions, mentions or pin (as stored alone, e.g. for resume replays). */
     public static MessageJson of(Message m) {
-      return of(m, Optional.empty());
+      return of(m, Optional.empty(), MessageExtras.NONE);
     }
   }
+
+  public record ReactionJson(String emoji, long count, boolean me) {}
 }

@@ -17,6 +17,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * give the conversation a new version, which no cached page carries. A conversation without a
  * recorded version (never seen, or its version was evicted) gets a fresh one that has never
  * been used, so eviction can never resurrect a stale page.
+ *
+ * <p>Reactions, pins and mentions are not part of the cached {@link Message}: they are read per
+ * request ({@link MessageExtras}), so changing them needs no invalidation here.
  */
 public final class CachedMessageStore implements MessageStore {
   private final MessageStore store;
@@ -65,9 +68,9 @@ public final class CachedMessageStore implements MessageStore {
   }
 
   @Override
-  public Optional<Message> edit(long conversationId, long messageId, String body, Instant at) {
+  public Optional<Message> edit(long conversationId, long messageId, String body, Instant at, Mentions mentions) {
     try {
-      return store.edit(conversationId, messageId, body, at);
+      return store.edit(conversationId, messageId, body, at, mentions);
     } finally {
       bump(conversationId);
     }

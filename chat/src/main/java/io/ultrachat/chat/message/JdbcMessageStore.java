@@ -52,6 +52,7 @@ public final class JdbcMessageStore implements MessageStore {
           sql.update("INSERT INTO chat_message_keys (thread_id, user_id, client_id, message_id, created_at) VALUES (?, ?, ?, ?, ?)",
               m.conversationId(), m.userId(), m.clientId().get(), m.id(), sql.time(m.createdAt()));
         }
+        writeMentions(sql, m.id(), m.conversationId(), seq, m.userId(), m.mentions());
         return new Appended(new Message(m.id(), m.conversationId(), seq, m.userId(), Optional.of(m.body()), m.createdAt(),
             Optional.empty(), Optional.empty()), false);
       });
@@ -107,7 +108,7 @@ public final class JdbcMessageStore implements MessageStore {
   }
 
   @Override
-  public Optional<Message> edit(long conversationId, long messageId, String body, Instant at) {
+  public Optional<Message> edit(long conversationId, long messageId, String body, Instant at, Mentions mentions) {
     return db.write(sql -> {
       Optional<Message> current = find(sql, conversationId, messageId);
       if (current.isEmpty() || current.get().deleted()) {
@@ -115,6 +116,9 @@ public final class JdbcMessageStore implements MessageStore {
       }
       sql.update("UPDATE messages SET body = ?, edited_at = ? WHERE id = ? AND created_at = ? AND deleted_at IS NULL",
           body, sql.time(at), messageId, sql.time(current.get().createdAt()));
+      Message m = current.get();
+      sql.update("DELETE FROM chat_message_mentions WHERE message_id = ?", messageId);
+      writeMentions(sql, messageId, conversationId, m.seq(), m.userId(), mentions);
       return find(sql, conversationId, messageId);
     });
   }
@@ -129,9 +133,24 @@ public final class JdbcMessageStore implements MessageStore {
       if (!current.get().deleted()) {
         sql.update("UPDATE messages SET body = NULL, deleted_at = ? WHERE id = ? AND created_at = ?",
             sql.time(at), messageId, sql.time(current.get().createdAt()));
+        sql.update("DELETE FROM chat_message_mentions WHERE message_id = ?", messageId);
+        sql.update("DELETE FROM chat_message_reactions WHERE message_id = ?", messageId);
       }
       return find(sql, conversationId, messageId);
     });
+  }
+
+  /** Mention rows; user 0 stands for everyone ({@code @channel}, {@code @here}). */
+  private static void writeMentions(Sql sql, long messageId, long conversationId, long seq, long authorId, Mentions mentions)
+      throws SQLException {
+    List<Long> users = new ArrayList<>(mentions.userIds());
+    if (mentions.channel()) {
+      users.add(0L);
+    }
+    for (long userId : users) {
+      sql.update("INSERT INTO chat_message_mentions (message_id, user_id, thread_id, seq, author_id) VALUES (?, ?, ?, ?, ?)"
+          + " ON CONFLICT (message_id, user_id) DO NOTHING", messageId, userId, conversationId, seq, authorId);
+    }
   }
 
   private static Message map(Sql sql, ResultSet rs) throws SQLException {

@@ -97,6 +97,10 @@ public final class MessagePartitions {
         db.write(sql -> {
           sql.update("DROP TABLE IF EXISTS " + name(m));
           // The unpartitioned companions of the dropped rows go with them.
+          for (String table : List.of("chat_message_reactions", "chat_message_mentions", "chat_pins")) {
+            sql.update("DELETE FROM " + table + " WHERE message_id IN"
+                + " (SELECT message_id FROM chat_message_index WHERE created_at < ?)", sql.time(end));
+          }
           sql.update("DELETE FROM chat_message_index WHERE created_at < ?", sql.time(end));
           return sql.update("DELETE FROM chat_message_keys WHERE created_at < ?", sql.time(end));
         });

@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** Messages of a conversation: send (idempotent with a client id), history, edit, delete. */
+/** Messages of a conversation: send (idempotent with a client id), history, one message, edit, delete. */
 public final class MessageRoutes implements ServiceEndpoints {
   record SendMessageRequest(String body, String clientId) {}
 
@@ -34,8 +34,14 @@ public final class MessageRoutes implements ServiceEndpoints {
     return List.of(
         Endpoint.of(HttpMethod.POST, base, write, this::send),
         Endpoint.of(HttpMethod.GET, base, read, this::history),
-        Endpoint.of(HttpMethod.PATCH, base + "/{messageId}", write, r -> ApiResponse.ok(MessageJson.of(messages.edit(
-            actor(r), conversationId(r), messageId(r), r.body(EditMessageRequest.class).body())))),
+        Endpoint.of(HttpMethod.GET, base + "/{messageId}", read, r -> {
+          Message m = messages.find(actor(r), conversationId(r), messageId(r));
+          return ApiResponse.ok(MessageJson.of(m, messages.extras(actor(r), m)));
+        }),
+        Endpoint.of(HttpMethod.PATCH, base + "/{messageId}", write, r -> {
+          Message m = messages.edit(actor(r), conversationId(r), messageId(r), r.body(EditMessageRequest.class).body());
+          return ApiResponse.ok(MessageJson.of(m, messages.extras(actor(r), m)));
+        }),
         Endpoint.of(HttpMethod.DELETE, base + "/{messageId}", write, r -> {
           messages.delete(actor(r), conversationId(r), messageId(r));
           return ApiResponse.noContent();
@@ -46,7 +52,7 @@ public final class MessageRoutes implements ServiceEndpoints {
     SendMessageRequest body = r.body(SendMessageRequest.class);
     Optional<String> clientId = Optional.ofNullable(body.clientId());
     MessageStore.Appended appended = messages.send(actor(r), conversationId(r), body.body(), clientId);
-    MessageJson json = MessageJson.of(appended.message(), clientId);
+    MessageJson json = MessageJson.of(appended.message(), clientId, messages.extras(actor(r), appended.message()));
     return appended.replayed() ? ApiResponse.ok(json) : ApiResponse.created(json);
   }
 
@@ -54,7 +60,7 @@ public final class MessageRoutes implements ServiceEndpoints {
     MessageService.PageRequest request = new MessageService.PageRequest(seq(r, "before"), seq(r, "after"), seq(r, "around"),
         r.query("limit").map(v -> (int) Math.min(Integer.MAX_VALUE, number("limit", v))).orElse(MessageService.PAGE_DEFAULT));
     MessageService.Page page = messages.history(actor(r), conversationId(r), request);
-    return ApiResponse.ok(Map.of("messages", page.messages().stream().map(MessageJson::of).toList(),
+    return ApiResponse.ok(Map.of("messages", messages.json(actor(r), conversationId(r), page.messages()),
         "hasMoreBefore", page.hasMoreBefore(), "hasMoreAfter", page.hasMoreAfter()));
   }
 

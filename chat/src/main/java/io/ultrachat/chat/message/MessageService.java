@@ -1,6 +1,7 @@
 package io.ultrachat.chat.message;
 
 import io.ultrachat.chat.ChatEvents;
+import io.ultrachat.chat.ChatViews.MessageJson;
 import io.ultrachat.chat.conversation.ConversationService;
 import io.ultrachat.chat.conversation.ConversationView;
 import io.ultrachat.kernel.error.Conflict;
@@ -20,6 +21,8 @@ public final class MessageService {
   public static final int BODY_MAX = 4000;
   public static final int PAGE_MAX = 200;
   public static final int PAGE_DEFAULT = 50;
+  /** The viewer of events, which everyone receives: {@code me} is false in their reactions. */
+  private static final long NOBODY = 0;
   private static final Pattern CLIENT_ID = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
 
   private final MessageStore messages;
@@ -27,8 +30,13 @@ public final class MessageService {
   private final IdGenerator ids;
   private final Clock clock;
   private final ChatEvents events;
+  private final ExtrasStore extras;
+  private final MentionParser mentions;
 
-  public MessageService(MessageStore messages, ConversationService conversations, IdGenerator ids, Clock clock, ChatEvents events) {
+  public MessageService(MessageStore messages, ConversationService conversations, IdGenerator ids, Clock clock, ChatEvents events,
+      ExtrasStore extras, MentionParser mentions) {
+    this.extras = extras;
+    this.mentions = mentions;
     this.messages = messages;
     this.conversations = conversations;
     this.ids = ids;
@@ -61,10 +69,10 @@ public final class MessageService {
       }
       throw new Conflict("conversation-archived", "the conversation is archived");
     }
-    MessageStore.Appended appended =
-        messages.append(new MessageStore.NewMessage(ids.next(), conversationId, actor, clientId, text, Clocks.nowMillis(clock)));
+    MessageStore.Appended appended = messages.append(new MessageStore.NewMessage(ids.next(), conversationId, actor, clientId, text,
+        Clocks.nowMillis(clock), mentions.parse(conversationId, text)));
     if (!appended.replayed()) {
-      events.messageCreated(appended.message());
+      events.messageCreated(appended.message(), MessageJson.of(appended.message(), extras(NOBODY, appended.message())));
     }
     return appended;
   }
@@ -134,9 +142,9 @@ public final class MessageService {
     if (m.deleted()) {
       throw new Conflict("message-deleted", "the message was deleted");
     }
-    Message edited = messages.edit(conversationId, messageId, text, Clocks.nowMillis(clock))
+    Message edited = messages.edit(conversationId, messageId, text, Clocks.nowMillis(clock), mentions.parse(conversationId, text))
         .orElseThrow(() -> new Conflict("message-deleted", "the message was deleted"));
-    events.messageEdited(edited);
+    events.messageEdited(edited, MessageJson.of(edited, extras(NOBODY, edited)));
     return edited;
   }
 
@@ -150,7 +158,28 @@ public final class MessageService {
     messages.delete(conversationId, messageId, Clocks.nowMillis(clock)).filter(x -> wasLive).ifPresent(events::messageDeleted);
   }
 
-  private static NotFound notFound() {
+  /** One message as the caller sees it; 404 if the caller may not see the conversation or there is no such message. */
+  public Message find(long actor, long conversationId, long messageId) {
+    conversations.view(actor, conversationId);
+    return messages.find(conversationId, messageId).orElseThrow(MessageService::notFound);
+  }
+
+  /** Reactions, mentions and pin flags of messages of one conversation, as {@code viewer} sees them. */
+  public MessageExtras.Batch extras(long viewer, long conversationId, List<Message> page) {
+    return extras.extras(conversationId, page.stream().map(Message::id).toList(), viewer);
+  }
+
+  public MessageExtras extras(long viewer, Message m) {
+    return extras(viewer, m.conversationId(), List.of(m)).of(m.id());
+  }
+
+  /** Messages as {@code viewer} sees them, extras attached, in the given order. */
+  public List<MessageJson> json(long viewer, long conversationId, List<Message> page) {
+    MessageExtras.Batch batch = extras(viewer, conversationId, page);
+    return page.stream().map(m -> MessageJson.of(m, batch.of(m.id()))).toList();
+  }
+
+  static NotFound notFound() {
     return new NotFound("message-not-found", "message not found");
   }
 }

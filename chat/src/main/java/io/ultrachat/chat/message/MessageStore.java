@@ -13,7 +13,12 @@ import java.util.Optional;
  */
 public interface MessageStore {
   /** What to append. {@code clientId}, when present, makes a retried append a no-op. */
-  record NewMessage(long id, long conversationId, long userId, Optional<String> clientId, String body, Instant createdAt) {}
+  record NewMessage(long id, long conversationId, long userId, Optional<String> clientId, String body, Instant createdAt,
+      Mentions mentions) {
+    public NewMessage(long id, long conversationId, long userId, Optional<String> clientId, String body, Instant createdAt) {
+      this(id, conversationId, userId, clientId, body, createdAt, Mentions.NONE);
+    }
+  }
 
   /** The stored message, and whether it already existed under the same client id. */
   record Appended(Message message, boolean replayed) {}
@@ -37,9 +42,17 @@ public interface MessageStore {
   /** Up to {@code limit} messages with {@code seq > after}, ascending. */
   List<Message> after(long conversationId, long after, int limit);
 
-  /** Replaces the body of a live message; empty if unknown or deleted. */
-  Optional<Message> edit(long conversationId, long messageId, String body, Instant at);
+  /** Replaces the body of a live message, clearing its mentions; empty if unknown or deleted. */
+  default Optional<Message> edit(long conversationId, long messageId, String body, Instant at) {
+    return edit(conversationId, messageId, body, at, Mentions.NONE);
+  }
 
-  /** Tombstones a message, erasing its body; empty if unknown. Idempotent. */
+  /** Replaces the body and the mentions of a live message; empty if unknown or deleted. */
+  Optional<Message> edit(long conversationId, long messageId, String body, Instant at, Mentions mentions);
+
+  /**
+   * Tombstones a message, erasing its body, its reactions and its mentions (its pin stays);
+   * empty if unknown. Idempotent.
+   */
   Optional<Message> delete(long conversationId, long messageId, Instant at);
 }

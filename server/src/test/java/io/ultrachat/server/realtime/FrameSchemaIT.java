@@ -107,6 +107,15 @@ class FrameSchemaIT {
     // REST changes → message.edited, message.deleted, read.updated, conversation.changed, member.left, member.joined.
     String second = api.get(conv + "/messages", alice).ok(200).json().path("messages").get(1).path("id").asText();
     String third = api.get(conv + "/messages", alice).ok(200).json().path("messages").get(2).path("id").asText();
+    // Reactions and pins → reaction.added, reaction.removed, message.pinned, message.unpinned.
+    api.raw("PUT", conv + "/messages/" + second + "/reactions/thumbsup", null, "", alice).ok(200);
+    assertThat(bb.awaitEvent("reaction.added").path("event").path("emoji").asText()).isEqualTo("thumbsup");
+    api.delete(conv + "/messages/" + second + "/reactions/thumbsup", alice).ok(204);
+    assertThat(bb.awaitEvent("reaction.removed").path("event").path("emoji").asText()).isEqualTo("thumbsup");
+    api.raw("PUT", conv + "/pins/" + second, null, "", alice).ok(200);
+    assertThat(bb.awaitEvent("message.pinned").path("event").path("conversationId").asText()).isEqualTo(general);
+    api.delete(conv + "/pins/" + second, alice).ok(204);
+    assertThat(bb.awaitEvent("message.unpinned").path("event").path("conversationId").asText()).isEqualTo(general);
     api.patch(conv + "/messages/" + second, Map.of("body", "second, edited"), alice).ok(200);
     assertThat(bb.awaitEvent("message.edited").path("event").path("message").path("body").asText()).isEqualTo("second, edited");
     api.delete(conv + "/messages/" + third, alice).ok(204);
@@ -157,7 +166,7 @@ class FrameSchemaIT {
     assertThat(receivedEvents).as("event types received").isEqualTo(schemas.eventTypes());
     assertThat(schemas.clientFrameTypes()).hasSize(4);
     assertThat(schemas.serverFrameTypes()).hasSize(6);
-    assertThat(schemas.eventTypes()).hasSize(8);
+    assertThat(schemas.eventTypes()).hasSize(12);
     assertThat(validated).isGreaterThan(40);
   }
 

@@ -1,0 +1,9 @@
+package io.ultrachat.chat.preferences;
+
+import io.ultrachat.testkit.store.StoreFixture.Backend;
+
+class PostgresCachedPreferenceStoreIT extends PreferenceStoreContract {
+  PostgresCachedPreferenceStoreIT() {
+    super(Backend.POSTGRESQL, true);
+  }
+}

@@ -1,0 +1,9 @@
+package io.ultrachat.chat.preferences;
+
+import io.ultrachat.testkit.store.StoreFixture.Backend;
+
+class SqlitePreferenceStoreIT extends PreferenceStoreContract {
+  SqlitePreferenceStoreIT() {
+    super(Backend.SQLITE, false);
+  }
+}
