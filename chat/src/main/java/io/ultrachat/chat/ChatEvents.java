@@ -5,6 +5,7 @@ import io.ultrachat.chat.ChatViews.ConversationJson;
 import io.ultrachat.chat.ChatViews.MessageJson;
 import io.ultrachat.chat.conversation.ConversationView;
 import io.ultrachat.chat.message.Message;
+import io.ultrachat.chat.message.ThreadSummary;
 import io.ultrachat.kernel.bus.Bus;
 import io.ultrachat.kernel.json.Json;
 import java.util.LinkedHashMap;
@@ -18,7 +19,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Subjects: {@code chat.conversation.<id>} for everything members of a conversation see
  * ({@code message.created|edited|deleted}, {@code member.joined|left},
- * {@code conversation.changed}, {@code reaction.added|removed}, {@code message.pinned|unpinned}); {@code chat.user.<id>} for what only one user sees
+ * {@code conversation.changed}, {@code reaction.added|removed}, {@code message.pinned|unpinned}, {@code thread.updated}); {@code chat.user.<id>} for what only one user sees
  * ({@code read.updated}). Message events carry the conversation's sequence number, so a
  * consumer can detect gaps and recover them from history.
  */
@@ -101,6 +102,15 @@ public final class ChatEvents {
     Map<String, Object> e = event(type, conversationId);
     e.put("messageId", Long.toString(messageId));
     e.put("userId", Long.toString(userId));
+    publish(conversationSubject(conversationId), e);
+  }
+
+  /** {@code thread.updated}: a reply was added to the thread of {@code rootId}; the summary after it. */
+  public void threadUpdated(long conversationId, long rootId, ThreadSummary thread) {
+    Map<String, Object> e = event("thread.updated", conversationId);
+    e.put("rootId", Long.toString(rootId));
+    e.put("replyCount", thread.replyCount());
+    e.put("lastReplyAt", thread.lastReplyAt());
     publish(conversationSubject(conversationId), e);
   }
 

@@ -5,6 +5,7 @@ import io.ultrachat.chat.conversation.ConversationView;
 import io.ultrachat.chat.invite.Invite;
 import io.ultrachat.chat.message.Message;
 import io.ultrachat.chat.message.MessageExtras;
+import io.ultrachat.chat.message.ThreadSummary;
 import io.ultrachat.chat.workspace.WorkspaceService;
 import io.ultrachat.chat.workspace.WorkspaceStore;
 import java.time.Instant;
@@ -69,16 +70,19 @@ public final class ChatViews {
   /**
    * A message; {@code body} is written as {@code null} once deleted. {@code reactions} are in
    * order of first use, {@code me} telling whether the caller is among the reactors.
+   * {@code threadRootId} is present on replies, {@code thread} on roots that have replies.
    */
   public record MessageJson(
       String id, String conversationId, long seq, String userId, @JsonInclude(JsonInclude.Include.ALWAYS) String body,
       Instant createdAt, Optional<Instant> editedAt, Optional<Instant> deletedAt, Optional<String> clientId,
-      List<ReactionJson> reactions, List<String> mentions, boolean mentionsChannel, boolean pinned) {
+      List<ReactionJson> reactions, List<String> mentions, boolean mentionsChannel, boolean pinned,
+      Optional<String> threadRootId, Optional<ThreadJson> thread) {
     public static MessageJson of(Message m, Optional<String> clientId, MessageExtras extras) {
       return new MessageJson(Long.toString(m.id()), Long.toString(m.conversationId()), m.seq(), Long.toString(m.userId()),
           m.body().orElse(null), m.createdAt(), m.editedAt(), m.deletedAt(), clientId,
           extras.reactions().stream().map(r -> new ReactionJson(r.emoji(), r.count(), r.me())).toList(),
-          extras.mentions().userIds().stream().map(id -> Long.toString(id)).toList(), extras.mentions().channel(), extras.pinned());
+          extras.mentions().userIds().stream().map(id -> Long.toString(id)).toList(), extras.mentions().channel(), extras.pinned(),
+          m.threadRootId().map(id -> Long.toString(id)), extras.thread().map(ThreadJson::of));
     }
 
     public static MessageJson of(Message m, MessageExtras extras) {
@@ -92,4 +96,11 @@ public final class ChatViews {
   }
 
   public record ReactionJson(String emoji, long count, boolean me) {}
+
+  /** A thread root's summary: reply count, time of the last reply, reply authors in order of first reply (at most 50). */
+  public record ThreadJson(long replyCount, Instant lastReplyAt, List<String> participants) {
+    public static ThreadJson of(ThreadSummary t) {
+      return new ThreadJson(t.replyCount(), t.lastReplyAt(), t.participants().stream().map(id -> Long.toString(id)).toList());
+    }
+  }
 }

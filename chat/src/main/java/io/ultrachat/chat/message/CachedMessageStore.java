@@ -19,7 +19,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * been used, so eviction can never resurrect a stale page.
  *
  * <p>Reactions, pins and mentions are not part of the cached {@link Message}: they are read per
- * request ({@link MessageExtras}), so changing them needs no invalidation here.
+ * request ({@link MessageExtras}), so changing them needs no invalidation here. Neither is a
+ * thread's summary: a reply is an append (it only adds a message after every page) and its root's
+ * {@code thread} summary is an extra, so replies never bump the version.
  */
 public final class CachedMessageStore implements MessageStore {
   private final MessageStore store;
@@ -60,6 +62,12 @@ public final class CachedMessageStore implements MessageStore {
   public List<Message> before(long conversationId, long before, int limit) {
     String key = conversationId + ":" + version(conversationId) + ":" + before + ":" + limit;
     return pages.get(key, k -> Optional.of(List.copyOf(store.before(conversationId, before, limit)))).orElseThrow();
+  }
+
+  /** Not cached: replies are few per read and a thread's pages would change with every reply. */
+  @Override
+  public List<Message> replies(long conversationId, long rootId, long after, int limit) {
+    return store.replies(conversationId, rootId, after, limit);
   }
 
   @Override

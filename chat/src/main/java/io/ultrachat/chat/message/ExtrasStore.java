@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
@@ -104,7 +105,7 @@ public final class ExtrasStore {
         rs -> rs.getLong(1), conversationId));
   }
 
-  /** Reactions, mentions and pin flags of some messages of one conversation, as {@code viewer} sees them. */
+  /** Reactions, mentions, pin flags and thread summaries of some messages of one conversation, as {@code viewer} sees them. */
   public MessageExtras.Batch extras(long conversationId, Collection<Long> messageIds, long viewer) {
     if (messageIds.isEmpty()) {
       return new MessageExtras.Batch(Map.of());
@@ -131,14 +132,21 @@ public final class ExtrasStore {
       System.arraycopy(params, 0, pinParams, 1, ids.size());
       Set<Long> pinned = Set.copyOf(sql.query("SELECT message_id FROM chat_pins WHERE conversation_id = ? AND message_id IN " + in,
           rs -> rs.getLong(1), pinParams));
+      Map<Long, ThreadSummary> threads = new HashMap<>();
+      for (Object[] row : sql.query("SELECT root_id, reply_count, last_reply_at, participants FROM chat_threads WHERE root_id IN " + in,
+          rs -> new Object[] {rs.getLong(1), new ThreadSummary(rs.getLong(2), sql.requiredInstant(rs, "last_reply_at"),
+              JdbcMessageStore.parseParticipants(rs.getString(4)))}, params)) {
+        threads.put((Long) row[0], (ThreadSummary) row[1]);
+      }
       Map<Long, MessageExtras> out = new HashMap<>();
       for (long id : ids) {
         List<MessageExtras.Reaction> rs = new ArrayList<>();
         reactions.getOrDefault(id, Map.of()).forEach((emoji, c) -> rs.add(new MessageExtras.Reaction(emoji, c[0], c[1] > 0)));
         List<Long> users = mentioned.getOrDefault(id, List.of());
         Mentions mentions = new Mentions(users.stream().filter(u -> u != 0).toList(), users.contains(0L));
-        if (!rs.isEmpty() || !users.isEmpty() || pinned.contains(id)) {
-          out.put(id, new MessageExtras(rs, mentions, pinned.contains(id)));
+        Optional<ThreadSummary> thread = Optional.ofNullable(threads.get(id));
+        if (!rs.isEmpty() || !users.isEmpty() || pinned.contains(id) || thread.isPresent()) {
+          out.put(id, new MessageExtras(rs, mentions, pinned.contains(id), thread));
         }
       }
       return new MessageExtras.Batch(out);

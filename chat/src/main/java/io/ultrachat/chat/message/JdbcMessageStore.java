@@ -22,7 +22,10 @@ import java.util.Optional;
  * with one client id collide there, and the loser returns the winner's message.
  */
 public final class JdbcMessageStore implements MessageStore {
-  private static final String COLUMNS = "m.id, m.thread_id, m.seq, m.user_id, m.body, m.created_at, m.edited_at, m.deleted_at";
+  private static final String COLUMNS = "m.id, m.thread_id, m.seq, m.user_id, m.body, m.created_at, m.edited_at, m.deleted_at,"
+      + " tr.root_id AS thread_root_id";
+  /** Messages with their thread root, if they are replies. */
+  private static final String FROM = " FROM messages m LEFT JOIN chat_thread_replies tr ON tr.reply_id = m.id";
 
   private final Database db;
   private final MessagePartitions partitions;
@@ -41,6 +44,9 @@ public final class JdbcMessageStore implements MessageStore {
         if (existing.isPresent()) {
           return new Appended(existing.get(), true);
         }
+        if (m.threadRootId().isPresent()) {
+          checkRoot(sql, m.conversationId(), m.threadRootId().get());
+        }
         long seq = sql.queryOne("UPDATE chat_conversations SET last_seq = last_seq + 1 WHERE id = ? RETURNING last_seq",
             rs -> rs.getLong(1), m.conversationId())
             .orElseThrow(() -> new IllegalArgumentException("no conversation " + m.conversationId()));
@@ -53,13 +59,71 @@ public final class JdbcMessageStore implements MessageStore {
               m.conversationId(), m.userId(), m.clientId().get(), m.id(), sql.time(m.createdAt()));
         }
         writeMentions(sql, m.id(), m.conversationId(), seq, m.userId(), m.mentions());
+        Optional<ThreadSummary> thread = m.threadRootId().isEmpty() ? Optional.empty()
+            : Optional.of(writeReply(sql, m.threadRootId().get(), m));
         return new Appended(new Message(m.id(), m.conversationId(), seq, m.userId(), Optional.of(m.body()), m.createdAt(),
-            Optional.empty(), Optional.empty()), false);
+            Optional.empty(), Optional.empty(), m.threadRootId()), false, thread);
       });
     } catch (DuplicateKeyException race) {
       // A concurrent append with the same client id committed first.
       return db.read(sql -> byClientId(sql, m)).map(x -> new Appended(x, true)).orElseThrow(() -> race);
     }
+  }
+
+  /** Refuses a root that is unknown in the conversation, deleted or itself a reply. */
+  private static void checkRoot(Sql sql, long conversationId, long rootId) throws SQLException {
+    Message root = find(sql, conversationId, rootId)
+        .orElseThrow(() -> new ThreadRootRefused(ThreadRootRefused.Reason.NOT_FOUND));
+    if (root.reply()) {
+      throw new ThreadRootRefused(ThreadRootRefused.Reason.NESTED);
+    }
+    if (root.deleted()) {
+      throw new ThreadRootRefused(ThreadRootRefused.Reason.DELETED);
+    }
+  }
+
+  /**
+   * Links the reply to its root and counts it in the root's summary. The upsert locks the summary
+   * row, so concurrent replies (already serialised by the conversation's row lock) each add one.
+   */
+  private static ThreadSummary writeReply(Sql sql, long rootId, NewMessage m) throws SQLException {
+    sql.update("INSERT INTO chat_thread_replies (root_id, reply_id, conversation_id, created_at) VALUES (?, ?, ?, ?)",
+        rootId, m.id(), m.conversationId(), sql.time(m.createdAt()));
+    sql.update("INSERT INTO chat_threads (root_id, conversation_id, reply_count, last_reply_at, participants) VALUES (?, ?, 1, ?, ?)"
+        + " ON CONFLICT (root_id) DO UPDATE SET reply_count = chat_threads.reply_count + 1,"
+        + " last_reply_at = CASE WHEN excluded.last_reply_at > chat_threads.last_reply_at THEN excluded.last_reply_at"
+        + " ELSE chat_threads.last_reply_at END",
+        rootId, m.conversationId(), sql.time(m.createdAt()), Long.toString(m.userId()));
+    ThreadSummary summary = summary(sql, rootId).orElseThrow();
+    if (!summary.participants().contains(m.userId()) && summary.participants().size() < ThreadSummary.PARTICIPANTS_MAX) {
+      List<Long> participants = new ArrayList<>(summary.participants());
+      participants.add(m.userId());
+      sql.update("UPDATE chat_threads SET participants = ? WHERE root_id = ?", participantsText(participants), rootId);
+      summary = new ThreadSummary(summary.replyCount(), summary.lastReplyAt(), participants);
+    }
+    return summary;
+  }
+
+  static Optional<ThreadSummary> summary(Sql sql, long rootId) throws SQLException {
+    return sql.queryOne("SELECT reply_count, last_reply_at, participants FROM chat_threads WHERE root_id = ?",
+        rs -> new ThreadSummary(rs.getLong("reply_count"), sql.requiredInstant(rs, "last_reply_at"),
+            parseParticipants(rs.getString("participants"))), rootId);
+  }
+
+  static String participantsText(List<Long> participants) {
+    return participants.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(" "));
+  }
+
+  static List<Long> parseParticipants(String text) {
+    List<Long> out = new ArrayList<>();
+    if (text != null) {
+      for (String part : text.trim().split(" +")) {
+        if (!part.isEmpty()) {
+          out.add(Long.parseLong(part));
+        }
+      }
+    }
+    return out;
   }
 
   private Optional<Message> byClientId(Sql sql, NewMessage m) throws SQLException {
@@ -88,13 +152,13 @@ public final class JdbcMessageStore implements MessageStore {
     if (createdAt.isEmpty()) {
       return Optional.empty();
     }
-    return sql.queryOne("SELECT " + COLUMNS + " FROM messages m WHERE m.id = ? AND m.created_at = ?",
+    return sql.queryOne("SELECT " + COLUMNS + FROM + " WHERE m.id = ? AND m.created_at = ?",
         rs -> map(sql, rs), messageId, createdAt.get());
   }
 
   @Override
   public List<Message> before(long conversationId, long before, int limit) {
-    List<Message> page = db.read(sql -> sql.query("SELECT " + COLUMNS + " FROM messages m WHERE m.thread_id = ? AND m.seq < ?"
+    List<Message> page = db.read(sql -> sql.query("SELECT " + COLUMNS + FROM + " WHERE m.thread_id = ? AND m.seq < ?"
         + " ORDER BY m.seq DESC LIMIT ?", rs -> map(sql, rs), conversationId, before, limit));
     List<Message> ascending = new ArrayList<>(page);
     Collections.reverse(ascending);
@@ -103,8 +167,14 @@ public final class JdbcMessageStore implements MessageStore {
 
   @Override
   public List<Message> after(long conversationId, long after, int limit) {
-    return db.read(sql -> sql.query("SELECT " + COLUMNS + " FROM messages m WHERE m.thread_id = ? AND m.seq > ?"
+    return db.read(sql -> sql.query("SELECT " + COLUMNS + FROM + " WHERE m.thread_id = ? AND m.seq > ?"
         + " ORDER BY m.seq ASC LIMIT ?", rs -> map(sql, rs), conversationId, after, limit));
+  }
+
+  @Override
+  public List<Message> replies(long conversationId, long rootId, long after, int limit) {
+    return db.read(sql -> sql.query("SELECT " + COLUMNS + FROM + " WHERE m.thread_id = ? AND tr.root_id = ? AND m.seq > ?"
+        + " ORDER BY m.seq ASC LIMIT ?", rs -> map(sql, rs), conversationId, rootId, after, limit));
   }
 
   @Override
@@ -156,6 +226,11 @@ public final class JdbcMessageStore implements MessageStore {
   private static Message map(Sql sql, ResultSet rs) throws SQLException {
     return new Message(rs.getLong("id"), rs.getLong("thread_id"), rs.getLong("seq"), rs.getLong("user_id"),
         Optional.ofNullable(rs.getString("body")), sql.requiredInstant(rs, "created_at"), sql.instant(rs, "edited_at"),
-        sql.instant(rs, "deleted_at"));
+        sql.instant(rs, "deleted_at"), threadRoot(rs));
+  }
+
+  private static Optional<Long> threadRoot(ResultSet rs) throws SQLException {
+    long root = rs.getLong("thread_root_id");
+    return rs.wasNull() ? Optional.empty() : Optional.of(root);
   }
 }

@@ -101,6 +101,10 @@ public final class MessagePartitions {
             sql.update("DELETE FROM " + table + " WHERE message_id IN"
                 + " (SELECT message_id FROM chat_message_index WHERE created_at < ?)", sql.time(end));
           }
+          // A thread's replies are never older than its root, so a dropped reply's root is dropped too.
+          sql.update("DELETE FROM chat_threads WHERE root_id IN"
+              + " (SELECT message_id FROM chat_message_index WHERE created_at < ?)", sql.time(end));
+          sql.update("DELETE FROM chat_thread_replies WHERE created_at < ?", sql.time(end));
           sql.update("DELETE FROM chat_message_index WHERE created_at < ?", sql.time(end));
           return sql.update("DELETE FROM chat_message_keys WHERE created_at < ?", sql.time(end));
         });

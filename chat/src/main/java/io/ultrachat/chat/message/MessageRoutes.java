@@ -14,9 +14,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** Messages of a conversation: send (idempotent with a client id), history, one message, edit, delete. */
+/** Messages of a conversation: send (idempotent with a client id; a reply with a thread root), history, one message, its thread, edit, delete. */
 public final class MessageRoutes implements ServiceEndpoints {
-  record SendMessageRequest(String body, String clientId) {}
+  record SendMessageRequest(String body, String clientId, String threadRootId) {}
 
   record EditMessageRequest(String body) {}
 
@@ -34,6 +34,7 @@ public final class MessageRoutes implements ServiceEndpoints {
     return List.of(
         Endpoint.of(HttpMethod.POST, base, write, this::send),
         Endpoint.of(HttpMethod.GET, base, read, this::history),
+        Endpoint.of(HttpMethod.GET, base + "/{messageId}/thread", read, this::thread),
         Endpoint.of(HttpMethod.GET, base + "/{messageId}", read, r -> {
           Message m = messages.find(actor(r), conversationId(r), messageId(r));
           return ApiResponse.ok(MessageJson.of(m, messages.extras(actor(r), m)));
@@ -51,9 +52,33 @@ public final class MessageRoutes implements ServiceEndpoints {
   private ApiResponse send(ApiRequest r) {
     SendMessageRequest body = r.body(SendMessageRequest.class);
     Optional<String> clientId = Optional.ofNullable(body.clientId());
-    MessageStore.Appended appended = messages.send(actor(r), conversationId(r), body.body(), clientId);
+    Optional<Long> threadRootId = Optional.ofNullable(body.threadRootId()).map(MessageRoutes::threadRootId);
+    MessageStore.Appended appended = messages.send(actor(r), conversationId(r), body.body(), clientId, threadRootId);
     MessageJson json = MessageJson.of(appended.message(), clientId, messages.extras(actor(r), appended.message()));
     return appended.replayed() ? ApiResponse.ok(json) : ApiResponse.created(json);
+  }
+
+  private static long threadRootId(String raw) {
+    if (raw.isEmpty() || raw.length() > 19 || !raw.chars().allMatch(ch -> ch >= '0' && ch <= '9')) {
+      throw InvalidInput.field("threadRootId", "must be a message id");
+    }
+    try {
+      return Long.parseLong(raw);
+    } catch (NumberFormatException e) {
+      throw InvalidInput.field("threadRootId", "must be a message id");
+    }
+  }
+
+  private ApiResponse thread(ApiRequest r) {
+    long after = seq(r, "after").orElse(0L);
+    int limit = r.query("limit").map(v -> (int) Math.min(Integer.MAX_VALUE, number("limit", v))).orElse(MessageService.PAGE_DEFAULT);
+    MessageService.Thread thread = messages.thread(actor(r), conversationId(r), messageId(r), after, limit);
+    List<Message> all = new java.util.ArrayList<>(thread.replies());
+    all.add(thread.root());
+    MessageExtras.Batch extras = messages.extras(actor(r), conversationId(r), all);
+    return ApiResponse.ok(Map.of("root", MessageJson.of(thread.root(), extras.of(thread.root().id())),
+        "replies", thread.replies().stream().map(m -> MessageJson.of(m, extras.of(m.id()))).toList(),
+        "hasMore", thread.hasMore()));
   }
 
   private ApiResponse history(ApiRequest r) {

@@ -50,7 +50,20 @@ public final class MessageService {
   /** Messages ascending by seq, and whether more exist on either side. */
   public record Page(List<Message> messages, boolean hasMoreBefore, boolean hasMoreAfter) {}
 
+  /** A reply thread: its root, replies ascending by seq after the requested one, and whether more follow. */
+  public record Thread(Message root, List<Message> replies, boolean hasMore) {}
+
   public MessageStore.Appended send(long actor, long conversationId, String body, Optional<String> clientId) {
+    return send(actor, conversationId, body, clientId, Optional.empty());
+  }
+
+  /**
+   * Sends a message, or with {@code threadRootId} a reply to that message of the same conversation:
+   * 404 {@code message-not-found} if there is none, 409 {@code message-deleted} if it was deleted,
+   * 400 {@code invalid-input} if it is itself a reply (threads are one level deep).
+   */
+  public MessageStore.Appended send(long actor, long conversationId, String body, Optional<String> clientId,
+      Optional<Long> threadRootId) {
     String text = body(body);
     clientId.ifPresent(id -> {
       if (!CLIENT_ID.matcher(id).matches()) {
@@ -69,12 +82,52 @@ public final class MessageService {
       }
       throw new Conflict("conversation-archived", "the conversation is archived");
     }
-    MessageStore.Appended appended = messages.append(new MessageStore.NewMessage(ids.next(), conversationId, actor, clientId, text,
-        Clocks.nowMillis(clock), mentions.parse(conversationId, text)));
+    if (threadRootId.isPresent() && clientId.isPresent()) {
+      // A retry of a reply that committed answers as the original, whatever happened to the root since.
+      Optional<Message> earlier = messages.findByClientId(conversationId, actor, clientId.get());
+      if (earlier.isPresent()) {
+        return new MessageStore.Appended(earlier.get(), true);
+      }
+    }
+    MessageStore.Appended appended;
+    try {
+      appended = messages.append(new MessageStore.NewMessage(ids.next(), conversationId, actor, clientId, text,
+          Clocks.nowMillis(clock), mentions.parse(conversationId, text), threadRootId));
+    } catch (MessageStore.ThreadRootRefused e) {
+      throw switch (e.reason()) {
+        case NOT_FOUND -> notFound();
+        case DELETED -> new Conflict("message-deleted", "the thread's root message was deleted");
+        case NESTED -> InvalidInput.field("threadRootId", "must not be a reply: threads are one level deep");
+      };
+    }
     if (!appended.replayed()) {
       events.messageCreated(appended.message(), MessageJson.of(appended.message(), extras(NOBODY, appended.message())));
+      Optional<Long> root = appended.message().threadRootId();
+      if (root.isPresent() && appended.thread().isPresent()) {
+        events.threadUpdated(conversationId, root.get(), appended.thread().get());
+      }
     }
     return appended;
+  }
+
+  /**
+   * The thread of a root message for anyone who may read the conversation: replies with
+   * {@code seq > after}, ascending, at most {@code limit}. 404 if the caller may not see the
+   * conversation or there is no such message; 400 {@code invalid-input} for a reply, which has no
+   * thread of its own.
+   */
+  public Thread thread(long actor, long conversationId, long rootId, long after, int limit) {
+    if (limit < 1 || limit > PAGE_MAX) {
+      throw InvalidInput.field("limit", "must be between 1 and " + PAGE_MAX);
+    }
+    conversations.view(actor, conversationId);
+    Message root = messages.find(conversationId, rootId).orElseThrow(MessageService::notFound);
+    if (root.reply()) {
+      throw InvalidInput.field("messageId", "is a reply; its thread is that of its threadRootId");
+    }
+    List<Message> replies = messages.replies(conversationId, rootId, after, limit + 1);
+    boolean more = replies.size() > limit;
+    return new Thread(root, more ? List.copyOf(replies.subList(0, limit)) : replies, more);
   }
 
   private static String body(String body) {

@@ -12,24 +12,61 @@ import java.util.Optional;
  * conversation; concurrent appends to one conversation serialise on it.
  */
 public interface MessageStore {
-  /** What to append. {@code clientId}, when present, makes a retried append a no-op. */
+  /**
+   * What to append. {@code clientId}, when present, makes a retried append a no-op.
+   * {@code threadRootId}, when present, makes it a reply to that message of the same conversation.
+   */
   record NewMessage(long id, long conversationId, long userId, Optional<String> clientId, String body, Instant createdAt,
-      Mentions mentions) {
+      Mentions mentions, Optional<Long> threadRootId) {
     public NewMessage(long id, long conversationId, long userId, Optional<String> clientId, String body, Instant createdAt) {
       this(id, conversationId, userId, clientId, body, createdAt, Mentions.NONE);
     }
+
+    public NewMessage(long id, long conversationId, long userId, Optional<String> clientId, String body, Instant createdAt,
+        Mentions mentions) {
+      this(id, conversationId, userId, clientId, body, createdAt, mentions, Optional.empty());
+    }
   }
 
-  /** The stored message, and whether it already existed under the same client id. */
-  record Appended(Message message, boolean replayed) {}
+  /**
+   * The stored message, and whether it already existed under the same client id; for a new reply,
+   * its thread's summary as the append left it.
+   */
+  record Appended(Message message, boolean replayed, Optional<ThreadSummary> thread) {
+    public Appended(Message message, boolean replayed) {
+      this(message, replayed, Optional.empty());
+    }
+  }
+
+  /** Why a reply was refused inside the append's transaction. */
+  final class ThreadRootRefused extends RuntimeException {
+    public enum Reason { NOT_FOUND, DELETED, NESTED }
+
+    private final Reason reason;
+
+    public ThreadRootRefused(Reason reason) {
+      super("thread root refused: " + reason, null, false, false);
+      this.reason = reason;
+    }
+
+    public Reason reason() {
+      return reason;
+    }
+  }
 
   /**
    * Appends a message, or returns the one this user already appended to this conversation
    * with the same client id.
    *
+   * <p>A reply also records its root and updates the root's thread summary, in the same transaction.
+   *
    * @throws IllegalArgumentException if the conversation does not exist
+   * @throws ThreadRootRefused if the root is not a message of the conversation, is deleted or is itself a reply
    */
   Appended append(NewMessage message);
+
+  /** Up to {@code limit} replies to {@code rootId} with {@code seq > after}, ascending. */
+  List<Message> replies(long conversationId, long rootId, long after, int limit);
 
   Optional<Message> find(long conversationId, long messageId);
 

@@ -35,7 +35,7 @@ class AsyncApiIT {
   private static final Set<String> SERVER_FRAMES = Set.of("ready", "event", "resync", "ack", "error", "pong");
   private static final Set<String> EVENTS = Set.of("message.created", "message.edited", "message.deleted", "member.joined",
       "member.left", "conversation.changed", "read.updated", "typing", "reaction.added", "reaction.removed", "message.pinned",
-      "message.unpinned");
+      "message.unpinned", "thread.updated");
 
   private static TestServer server;
   private static FrameSchemas schemas;

@@ -116,6 +116,15 @@ class FrameSchemaIT {
     assertThat(bb.awaitEvent("message.pinned").path("event").path("conversationId").asText()).isEqualTo(general);
     api.delete(conv + "/pins/" + second, alice).ok(204);
     assertThat(bb.awaitEvent("message.unpinned").path("event").path("conversationId").asText()).isEqualTo(general);
+    // A reply over REST → message.created with threadRootId, then thread.updated.
+    api.post(conv + "/messages", Map.of("body", "a reply", "threadRootId", second), alice).ok(201);
+    JsonNode replyCreated = bb.await(f -> "message.created".equals(f.path("event").path("type").asText())
+        && f.path("event").path("message").has("threadRootId")).path("event");
+    assertThat(replyCreated.path("message").path("threadRootId").asText()).isEqualTo(second);
+    JsonNode threadUpdated = bb.awaitEvent("thread.updated").path("event");
+    assertThat(threadUpdated.path("rootId").asText()).isEqualTo(second);
+    assertThat(threadUpdated.path("replyCount").asLong()).isEqualTo(1);
+    assertThat(threadUpdated.path("lastReplyAt").isTextual()).isTrue();
     api.patch(conv + "/messages/" + second, Map.of("body", "second, edited"), alice).ok(200);
     assertThat(bb.awaitEvent("message.edited").path("event").path("message").path("body").asText()).isEqualTo("second, edited");
     api.delete(conv + "/messages/" + third, alice).ok(204);
@@ -166,7 +175,7 @@ class FrameSchemaIT {
     assertThat(receivedEvents).as("event types received").isEqualTo(schemas.eventTypes());
     assertThat(schemas.clientFrameTypes()).hasSize(4);
     assertThat(schemas.serverFrameTypes()).hasSize(6);
-    assertThat(schemas.eventTypes()).hasSize(12);
+    assertThat(schemas.eventTypes()).hasSize(13);
     assertThat(validated).isGreaterThan(40);
   }
 

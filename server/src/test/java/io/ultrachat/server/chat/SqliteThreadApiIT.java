@@ -1,0 +1,9 @@
+package io.ultrachat.server.chat;
+
+import io.ultrachat.server.TestServer;
+
+class SqliteThreadApiIT extends ThreadApiContract {
+  SqliteThreadApiIT() {
+    super(TestServer.Backend.SQLITE);
+  }
+}
