@@ -13,6 +13,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.Future;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Callable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 
@@ -130,4 +136,26 @@ abstract class ChatApiTestBase {
     assertThat(node.asText()).as("UTC").endsWith("Z");
     return Instant.parse(node.asText());
   }
-}
+
+  /** Runs the calls on their own threads, released at the same moment, and returns their results in order. */
+  protected static List<Integer> together(List<Callable<Integer>> calls) throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(calls.size());
+    try {
+      CountDownLatch start = new CountDownLatch(1);
+      List<Future<Integer>> futures = new ArrayList<>();
+      for (Callable<Integer> c : calls) {
+        futures.add(pool.submit(() -> {
+          start.await();
+          return c.call();
+        }));
+      }
+      start.countDown();
+      List<Integer> out = new ArrayList<>();
+      for (Future<Integer> f : futures) {
+        out.add(f.get(60, TimeUnit.SECONDS));
+      }
+      return out;
+    } finally {
+      pool.shutdownNow();
+    }
+  }}

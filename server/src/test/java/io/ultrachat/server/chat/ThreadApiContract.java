@@ -12,11 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** Message threads (replies) over HTTP; subclasses run it on SQLite and on PostgreSQL. */
@@ -235,25 +230,4 @@ abstract class ThreadApiContract extends ChatApiTestBase {
     assertThat(summary.path("participants").get(8).asText()).isEqualTo(alice.id);
   }
 
-  private static List<Integer> together(List<Callable<Integer>> calls) throws Exception {
-    ExecutorService pool = Executors.newFixedThreadPool(calls.size());
-    try {
-      CountDownLatch start = new CountDownLatch(1);
-      List<Future<Integer>> futures = new ArrayList<>();
-      for (Callable<Integer> c : calls) {
-        futures.add(pool.submit(() -> {
-          start.await();
-          return c.call();
-        }));
-      }
-      start.countDown();
-      List<Integer> out = new ArrayList<>();
-      for (Future<Integer> f : futures) {
-        out.add(f.get(60, TimeUnit.SECONDS));
-      }
-      return out;
-    } finally {
-      pool.shutdownNow();
-    }
-  }
 }
