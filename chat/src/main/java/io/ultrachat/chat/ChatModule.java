@@ -9,7 +9,6 @@ import io.ultrachat.chat.invite.InviteService;
 import io.ultrachat.chat.invite.JdbcInviteStore;
 import io.ultrachat.chat.message.ExtrasStore;
 import io.ultrachat.chat.message.JdbcMessageStore;
-import io.ultrachat.chat.message.MentionCountingRoutes;
 import io.ultrachat.chat.message.MentionParser;
 import io.ultrachat.chat.message.ReactionPinRoutes;
 import io.ultrachat.chat.message.ReactionPinService;
@@ -90,8 +89,8 @@ public final class ChatModule implements AutoCloseable {
         caches.create(new CachePolicy("chat-message-versions", recentMessages.ttl(), recentMessages.maxItems(), CachePolicy.Invalidation.SIZE)));
     WorkspaceService workspaces = new WorkspaceService(workspaceStore, conversationStore, users, ids, clock);
     ChatEvents events = new ChatEvents(bus);
-    ConversationService conversations = new ConversationService(conversationStore, workspaces, workspaceStore, ids, clock, events);
     ExtrasStore extras = new ExtrasStore(db);
+    ConversationService conversations = new ConversationService(conversationStore, workspaces, workspaceStore, ids, clock, events, extras);
     MessageService messages = new MessageService(messageStore, conversations, ids, clock, events, extras,
         new MentionParser(users, conversationStore));
     ReactionPinService reactionsAndPins = new ReactionPinService(messageStore, extras, conversations, ids, clock, events);
@@ -100,7 +99,7 @@ public final class ChatModule implements AutoCloseable {
     PreferenceStore preferenceStore = new CachedPreferenceStore(new JdbcPreferenceStore(db),
         caches.create(CacheSettings.policy(settings, CacheSettings.USER_PREFERENCES)));
     PreferenceService preferences = new PreferenceService(preferenceStore, conversations, clock);
-    this.routes = List.of(new WorkspaceRoutes(workspaces), new MentionCountingRoutes(new ConversationRoutes(conversations), extras),
+    this.routes = List.of(new WorkspaceRoutes(workspaces), new ConversationRoutes(conversations),
         new MessageRoutes(messages), new InviteRoutes(invites), new PreferenceRoutes(preferences),
         new ReactionPinRoutes(reactionsAndPins, messages));
     maintenance.scheduleWithFixedDelay(this::maintain, 1, 24 * 60, TimeUnit.MINUTES);

@@ -36,20 +36,13 @@ public final class ChatViews {
   public record ConversationJson(
       String id, String workspaceId, String kind, String name, String topic, String createdBy, Instant createdAt, boolean archived,
       long lastSeq, boolean member, long lastReadSeq, long unreadCount, long mentionCount, Optional<List<String>> participants) {
-    /** With {@code mentionCount} 0; see {@link #withMentionCount}. */
     public static ConversationJson of(ConversationView v) {
       var c = v.conversation();
       Optional<List<String>> participants = c.direct()
           ? Optional.of(c.participants().stream().map(id -> Long.toString(id)).toList()) : Optional.empty();
       return new ConversationJson(Long.toString(c.id()), Long.toString(c.workspaceId()), c.kind().wire(), c.name(),
           c.topic(), Long.toString(c.createdBy()), c.createdAt(), c.archived(), c.lastSeq(), v.isMember(),
-          v.membership().map(m -> m.lastReadSeq()).orElse(0L), v.unreadCount(), 0, participants);
-    }
-
-    /** The same conversation with the caller's count of unread messages that mention them. */
-    public ConversationJson withMentionCount(long count) {
-      return new ConversationJson(id, workspaceId, kind, name, topic, createdBy, createdAt, archived, lastSeq, member, lastReadSeq,
-          unreadCount, count, participants);
+          v.membership().map(m -> m.lastReadSeq()).orElse(0L), v.unreadCount(), v.mentionCount(), participants);
     }
   }
 

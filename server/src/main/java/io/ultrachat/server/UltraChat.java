@@ -120,7 +120,7 @@ public final class UltraChat {
       UltraChatServer server = UltraChatServer.start(settings, Clock.systemUTC());
       CountDownLatch stopped = new CountDownLatch(1);
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-        System.out.println("UltraChat is shutting down…");
+        org.slf4j.LoggerFactory.getLogger(UltraChat.class).info("shutting down: finishing in-flight requests");
         server.close();
         stopped.countDown();
       }, "shutdown"));

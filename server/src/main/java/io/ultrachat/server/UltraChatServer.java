@@ -131,10 +131,6 @@ public final class UltraChatServer implements AutoCloseable {
     gateway = new Gateway(vertx, settings, endpoints, auth.authenticator(),
         List.of(new ReadinessCheck("database", () -> databases.values().stream().allMatch(Database::isReachable))), metrics, new StaticContent("META-INF/ultrachat/web"), webSockets);
     port = gateway.start();
-    if (!services.contains("gateway")) {
-      // Without the gateway role the process still answers on its port, but only as the named services.
-      org.slf4j.LoggerFactory.getLogger(UltraChatServer.class).info("running services {}", services);
-    }
   }
 
   private final Map<String, Database> databases = new LinkedHashMap<>();

@@ -2,7 +2,7 @@ package io.ultrachat.auth.edge;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import io.ultrachat.auth.OpaqueTokens;
+import io.ultrachat.kernel.secret.OpaqueTokens;
 import io.ultrachat.auth.account.User;
 import io.ultrachat.auth.account.UserStore;
 import io.ultrachat.auth.apitoken.ApiTokenCache;

@@ -1,6 +1,6 @@
 package io.ultrachat.auth.session;
 
-import io.ultrachat.auth.OpaqueTokens;
+import io.ultrachat.kernel.secret.OpaqueTokens;
 import io.ultrachat.auth.account.AccountService;
 import io.ultrachat.auth.account.User;
 import io.ultrachat.auth.account.UserStore;

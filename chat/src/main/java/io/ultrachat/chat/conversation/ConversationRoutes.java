@@ -41,7 +41,7 @@ public final class ConversationRoutes implements ServiceEndpoints {
             conversations.list(actor(r), Ids.parsePathId(r.pathParam("workspaceId"), "workspace")).stream()
                 .map(ConversationJson::of).toList()))),
         Endpoint.of(HttpMethod.GET, "/api/v1/conversations/{conversationId}", read,
-            r -> ApiResponse.ok(ConversationJson.of(conversations.view(actor(r), conversationId(r))))),
+            r -> ApiResponse.ok(ConversationJson.of(conversations.show(actor(r), conversationId(r))))),
         Endpoint.of(HttpMethod.PATCH, "/api/v1/conversations/{conversationId}", write, this::update),
         Endpoint.of(HttpMethod.PUT, "/api/v1/conversations/{conversationId}/members/{userId}", write,
             r -> ApiResponse.ok(ConversationJson.of(conversations.putMember(actor(r), conversationId(r), userId(r))))),

@@ -50,10 +50,12 @@ public final class ConversationService {
   private final IdGenerator ids;
   private final Clock clock;
   private final ChatEvents events;
+  private final MentionCounts mentions;
 
   public ConversationService(ConversationStore conversations, WorkspaceService workspaces, WorkspaceStore workspaceStore,
-      IdGenerator ids, Clock clock, ChatEvents events) {
+      IdGenerator ids, Clock clock, ChatEvents events, MentionCounts mentions) {
     this.events = events;
+    this.mentions = mentions;
     this.conversations = conversations;
     this.workspaces = workspaces;
     this.workspaceStore = workspaceStore;
@@ -198,7 +200,21 @@ public final class ConversationService {
     return new NotFound("conversation-not-found", "conversation not found");
   }
 
-  /** The channels the caller may see, by name, then the caller's direct conversations, oldest first. */
+  /** {@link #view} with the caller's mention count, for showing the conversation to them. */
+  public ConversationView show(long actor, long conversationId) {
+    return withMentions(view(actor, conversationId));
+  }
+
+  private ConversationView withMentions(ConversationView v) {
+    if (v.membership().isEmpty()) {
+      return v;
+    }
+    ConversationMember m = v.membership().get();
+    return new ConversationView(v.conversation(), v.workspaceMember(), v.membership(),
+        mentions.mentionCount(m.conversationId(), m.userId(), m.lastReadSeq()));
+  }
+
+  /** The channels the caller may see, by name, then the caller's direct conversations, oldest first, with mention counts. */
   public List<ConversationView> list(long actor, long workspaceId) {
     WorkspaceMember me = workspaces.requireMember(actor, workspaceId);
     Map<Long, ConversationMember> mine = conversations.membershipsInWorkspace(workspaceId, actor).stream()
@@ -212,7 +228,10 @@ public final class ConversationService {
         .filter(c -> mine.containsKey(c.id()))
         .map(c -> new ConversationView(c, me, Optional.of(mine.get(c.id()))))
         .forEach(out::add);
-    return out;
+    Map<Long, Long> counts = mentions.mentionCounts(actor);
+    return out.stream()
+        .map(v -> v.isMember() ? new ConversationView(v.conversation(), me, v.membership(), counts.getOrDefault(v.conversation().id(), 0L)) : v)
+        .toList();
   }
 
   public ConversationView update(long actor, long conversationId, Optional<String> name, Optional<String> topic,
@@ -243,7 +262,7 @@ public final class ConversationService {
     } catch (DuplicateKeyException e) {
       throw nameTaken(n.orElse(""));
     }
-    ConversationView updated = view(actor, conversationId);
+    ConversationView updated = show(actor, conversationId);
     events.conversationChanged(updated);
     return updated;
   }
@@ -265,7 +284,7 @@ public final class ConversationService {
     if (!already) {
       events.memberJoined(conversationId, userId);
     }
-    return view(actor, conversationId);
+    return show(actor, conversationId);
   }
 
   /** Leaves (yourself) or removes another member (creator or workspace admin). */

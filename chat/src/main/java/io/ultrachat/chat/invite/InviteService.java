@@ -1,5 +1,6 @@
 package io.ultrachat.chat.invite;
 
+import io.ultrachat.kernel.secret.OpaqueTokens;
 import io.ultrachat.chat.workspace.Role;
 import io.ultrachat.chat.workspace.WorkspaceMember;
 import io.ultrachat.chat.workspace.WorkspaceService;
@@ -22,6 +23,9 @@ import java.util.Optional;
  * A token is shown once, at creation; only its SHA-256 is stored.
  */
 public final class InviteService {
+  /** Invite secrets start with this, so people and secret scanners can tell what they are. */
+  static final String TOKEN_PREFIX = "uci_";
+
   public static final int EXPIRES_IN_HOURS_DEFAULT = 168;
   public static final int EXPIRES_IN_HOURS_MAX = 720;
   public static final int MAX_USES_DEFAULT = 1;
@@ -76,8 +80,8 @@ public final class InviteService {
     }
     Instant now = Clocks.nowMillis(clock);
     Invite invite = new Invite(ids.next(), workspaceId, r, actor, now, now.plus(Duration.ofHours(hours)), (int) uses, 0);
-    String token = InviteTokens.generate();
-    if (!invites.create(invite, InviteTokens.hash(token), OPEN_INVITES_MAX, now)) {
+    String token = OpaqueTokens.generate(TOKEN_PREFIX);
+    if (!invites.create(invite, OpaqueTokens.hash(token), OPEN_INVITES_MAX, now)) {
       throw new Conflict("too-many-invites", "the workspace has " + OPEN_INVITES_MAX
           + " open invites; revoke some or let them expire first");
     }
@@ -114,7 +118,7 @@ public final class InviteService {
     if (token.isEmpty() || token.length() > TOKEN_MAX) {
       throw InvalidInput.field("token", "must be 1 to " + TOKEN_MAX + " characters");
     }
-    Invite invite = invites.findByTokenHash(InviteTokens.hash(token)).orElseThrow(InviteService::notFound);
+    Invite invite = invites.findByTokenHash(OpaqueTokens.hash(token)).orElseThrow(InviteService::notFound);
     switch (invites.redeem(invite.id(), actor, Clocks.nowMillis(clock))) {
       case JOINED, ALREADY_MEMBER -> {
         return workspaces.get(actor, invite.workspaceId());

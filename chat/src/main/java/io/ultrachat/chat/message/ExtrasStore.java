@@ -24,7 +24,7 @@ import java.util.stream.Collectors;
  * concurrent adds cannot pass them together; duplicates are absorbed by primary keys with
  * {@code ON CONFLICT DO NOTHING}.
  */
-public final class ExtrasStore {
+public final class ExtrasStore implements io.ultrachat.chat.conversation.MentionCounts {
   private final Database db;
 
   public ExtrasStore(Database db) {
@@ -157,6 +157,7 @@ public final class ExtrasStore {
    * Messages by others after {@code afterSeq} that mention {@code userId}, directly or as
    * everyone.
    */
+  @Override
   public long mentionCount(long conversationId, long userId, long afterSeq) {
     return db.read(sql -> sql.queryOne("SELECT COUNT(DISTINCT message_id) FROM chat_message_mentions WHERE thread_id = ?"
         + " AND user_id IN (?, 0) AND seq > ? AND author_id <> ?", rs -> rs.getLong(1), conversationId, userId, afterSeq, userId)
@@ -164,6 +165,7 @@ public final class ExtrasStore {
   }
 
   /** {@link #mentionCount} for every conversation {@code userId} is a member of, after their read marks; zeros absent. */
+  @Override
   public Map<Long, Long> mentionCounts(long userId) {
     return db.read(sql -> {
       Map<Long, Long> out = new HashMap<>();

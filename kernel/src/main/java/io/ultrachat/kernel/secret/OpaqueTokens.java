@@ -1,4 +1,4 @@
-package io.ultrachat.auth;
+package io.ultrachat.kernel.secret;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -8,7 +8,7 @@ import java.util.Base64;
 import java.util.HexFormat;
 
 /**
- * Random bearer secrets (refresh tokens, API tokens) and their storage form. Secrets carry
+ * Random bearer secrets (refresh tokens, API tokens, invite tokens) and their storage form. Secrets carry
  * 256 bits of entropy, so a plain SHA-256 is the right storage hash: there is nothing to
  * brute-force, and lookups by hash stay a single index probe.
  */
