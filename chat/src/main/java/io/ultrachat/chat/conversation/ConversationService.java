@@ -275,6 +275,9 @@ public final class ConversationService {
       if (!v.isMember()) {
         throw new Forbidden("not-a-member", "join the conversation before adding others");
       }
+      if (v.workspaceMember().role() == Role.GUEST) {
+        throw new Forbidden("guests-cannot-add", "guests cannot add people to conversations");
+      }
       if (workspaceStore.member(v.conversation().workspaceId(), userId).isEmpty()) {
         throw new NotFound("user-not-found", "that user is not a member of this workspace");
       }
