@@ -18,6 +18,21 @@
 #                             (default 4): how password hashing affects every other request
 #   loadgen [LOADGEN ARGS]    the load generator alone, against a server you run yourself
 #
+#   Chat and realtime (io.ultrachat.bench.ChatLoad; real WebSocket connections). Each starts a
+#   server as `http` does, with cheap password hashing for the setup's registrations
+#   (auth.argon2.memory-kib=1024, iterations=1: no login is measured), runs, and stops it:
+#   chat-idle N [PROCS] [ARGS] N idle authenticated connections (hello → ready) spread over PROCS
+#                             generator processes (default: one per 5,000) bound to source
+#                             addresses 127.0.0.2, 127.0.0.3, …; measures the server's VmRSS
+#                             (/proc) and live heap (jcmd GC.class_histogram, after a full GC)
+#                             before and after, and the connect rate. ARGS go to every generator.
+#   chat-ingest [ARGS]        durable ingest: `send` frames acknowledged after commit
+#                             (e.g. --senders 1000 --rate 10000 --duration 20)
+#   chat-fanout [ARGS]        rooms of --members connections, --rate messages/s in total,
+#                             send → deliver latency (e.g. --members 500 --rooms 10 --rate 200)
+#   chat-history [ARGS]       history pages over HTTP, reads/s and chat-messages cache hit rate
+#   chatload [ARGS]           ChatLoad alone, against a server you run yourself (--help)
+#
 # Environment
 #   JAVA_HOME          JDK to run with (25+; default: the newest JDK 25+ under /usr/lib/jvm)
 #   SERVER_JAR         server jar (default: server/target/ultrachat.jar, built with `mvn install`
@@ -34,6 +49,11 @@
 #                      (default bench/target/results.jsonl)
 #   WAIT_IDLE_SECONDS  on a shared machine: before running, wait up to this long for the
 #                      machine to be nearly idle (< 0.3 cores busy over 2 s); default 0 (no wait)
+#   RESET_DATABASE     1: drop and re-create the PostgreSQL database of DATABASE_URL (with psql)
+#                      before starting the server, so every run starts from empty tables
+#   IDLE_HEAP_DUMP     chat-idle: also write a heap dump (hprof) of the server while the connections are held
+#   CHAT_RESULTS       file ChatLoad appends its JSON results to (default bench/target/chat-results.jsonl);
+#                      chat-idle appends its memory figures there too
 #
 # Examples
 #   bench/run.sh tokens
@@ -41,6 +61,10 @@
 #   bench/run.sh http ping --users 64 --connections 64 --rate 10000 --duration 20
 #   bench/run.sh http login --users 32 --connections 4
 #   DATABASE_URL=postgresql://postgres@127.0.0.1:5432/ultrachat_bench bench/run.sh http refresh
+#   DATABASE_URL=… bench/run.sh chat-idle 19800 4
+#   DATABASE_URL=… bench/run.sh chat-ingest --senders 1000 --rate 10000 --warmup 10 --duration 20
+#   DATABASE_URL=… bench/run.sh chat-fanout --members 5000 --rate 20 --senders-per-room 2
+#   DATABASE_URL=… bench/run.sh chat-history --readers 16 --conversations 100 --messages 500
 #
 # The load generator only targets loopback addresses and stops by itself; the server started
 # here is stopped by its own PID when the run ends (or on Ctrl-C).
@@ -172,6 +196,15 @@ start_server() {
     exit 1
   fi
   local port="${PORT:-18080}"
+  if [[ "${RESET_DATABASE:-0}" == 1 && "${DATABASE_URL:-}" == postgresql://* ]]; then
+    local dbname="${DATABASE_URL##*/}"
+    dbname="${dbname%%\?*}"
+    [[ "$dbname" =~ ^[a-z_][a-z0-9_]*$ && "$dbname" != test && "$dbname" != postgres ]] \
+      || { echo "run.sh: RESET_DATABASE refuses to drop '$dbname'" >&2; exit 2; }
+    local admin="${DATABASE_URL%/*}/postgres"
+    psql -q "$admin" -c "DROP DATABASE IF EXISTS $dbname" -c "CREATE DATABASE $dbname" >/dev/null
+    echo "# database $dbname re-created"
+  fi
   local db_args=()
   [[ -n "${DATABASE_URL:-}" ]] && db_args=(--database-url "$DATABASE_URL")
   # shellcheck disable=SC2086
@@ -203,6 +236,124 @@ loadgen() {
   local results="${RESULTS:-$bench/target/results.jsonl}"
   # shellcheck disable=SC2086
   "$java" ${LOADGEN_JAVA_OPTS:--XX:+UseParallelGC -Xms256m} -cp "$jar" io.ultrachat.bench.LoadGenerator "$@" --out "$results"
+}
+
+chatload() {
+  local results="${CHAT_RESULTS:-$bench/target/chat-results.jsonl}"
+  # shellcheck disable=SC2086
+  "$java" ${LOADGEN_JAVA_OPTS:--XX:+UseParallelGC -Xms256m} -cp "$jar" io.ultrachat.bench.ChatLoad "$@" --out "$results"
+}
+
+# Registrations are only setup here; cheap hashing keeps a 20,000-account setup to a minute.
+CHAT_SERVER_ARGS="--set auth.argon2.memory-kib=1024 --set auth.argon2.iterations=1 --set auth.argon2.max-concurrent=2"
+
+chat_label() {
+  echo "backend=$(sed 's#//[^@/]*@#//#' <<<"${DATABASE_URL:-sqlite}") server-jvm=${SERVER_JAVA_OPTS:---enable-native-access=ALL-UNNAMED -XX:+UseZGC} server-args=${SERVER_ARGS:-}"
+}
+
+# Server memory now: VmRSS (KiB) and live heap bytes after a full GC (class histogram total).
+server_memory() {
+  local histo live rss
+  histo="$("$(dirname "$java")/jcmd" "$server_pid" GC.class_histogram 2>/dev/null)"
+  live="$(awk '/^Total/ {print $3}' <<<"$histo")"
+  sleep 1
+  rss="$(awk '/^VmRSS/ {print $2}' "/proc/$server_pid/status")"
+  echo "$rss ${live:-0}"
+  # Kept for the write-up: which classes grew.
+  echo "$histo" >"$workdir/histogram.$1.txt"
+}
+
+# chat-idle N [PROCS] [ARGS]: N connections over PROCS generators, memory before/after.
+chat_idle() {
+  local total="$1" procs=0
+  shift
+  if [[ "${1:-}" =~ ^[0-9]+$ ]]; then
+    procs="$1"
+    shift
+  fi
+  (( procs > 0 )) || procs=$(( (total + 4999) / 5000 ))
+  local sig="$workdir/signals"
+  mkdir -p "$sig"
+  local url="http://127.0.0.1:${PORT:-18080}" label
+  label="idle $(chat_label)"
+  local pids=() i per
+  for (( i = 0; i < procs; i++ )); do
+    per=$(( total / procs + (i < total % procs ? 1 : 0) ))
+    chatload --mode idle --url "$url" --connections "$per" --local-address "127.0.0.$(( i + 2 ))" \
+      --signal-dir "$sig" --name "g$i" --hold 300 --label "$label" "$@" >"$workdir/idle.g$i.out" 2>&1 &
+    pids+=($!)
+  done
+  wait_signals "$sig" registered "$procs" 900 || { stop_generators "${pids[@]}"; return 1; }
+  sleep 3
+  local before after fds_before fds_after
+  before=($(server_memory before))
+  fds_before=$(ls "/proc/$server_pid/fd" | wc -l)
+  echo "# before: VmRSS ${before[0]} KiB, live heap ${before[1]} B, ${fds_before} fds"
+  touch "$sig/go"
+  wait_signals "$sig" connected "$procs" 600 || { stop_generators "${pids[@]}"; return 1; }
+  sleep 5
+  after=($(server_memory after))
+  fds_after=$(ls "/proc/$server_pid/fd" | wc -l)
+  echo "# after:  VmRSS ${after[0]} KiB, live heap ${after[1]} B, ${fds_after} fds"
+  local open=$(( fds_after - fds_before ))
+  if [[ -n "${IDLE_HEAP_DUMP:-}" ]]; then
+    "$(dirname "$java")/jcmd" "$server_pid" GC.heap_dump "$IDLE_HEAP_DUMP" >/dev/null && echo "# heap dump: $IDLE_HEAP_DUMP"
+  fi
+  touch "$sig/stop"
+  for i in "${!pids[@]}"; do wait "${pids[$i]}" || true; done
+  cat "$workdir"/idle.g*.out | grep -E '^(idle|setup|RESULT)' || true
+  local connected
+  connected=$(cat "$workdir"/idle.g*.out | sed -n 's/^RESULT .*"connected":\([0-9]*\).*/\1/p' | awk '{s+=$1} END {print s+0}')
+  (( connected > 0 )) || { echo "run.sh: no connection was made" >&2; return 1; }
+  local line
+  line=$(awk -v n="$connected" -v procs="$procs" -v r0="${before[0]}" -v r1="${after[0]}" -v h0="${before[1]}" -v h1="${after[1]}" \
+    -v fds="$open" -v label="$label" -v t="$(date -u +%Y-%m-%dT%H:%M:%SZ)" 'BEGIN {
+      printf "{\"label\":\"%s\",\"mode\":\"idle-memory\",\"time\":\"%s\",\"connections\":%d,\"generators\":%d,", label, t, n, procs;
+      printf "\"serverFdsAdded\":%d,\"rssKiBBefore\":%d,\"rssKiBAfter\":%d,\"rssKiBPerConnection\":%.2f,", fds, r0, r1, (r1 - r0) / n;
+      printf "\"liveHeapBytesBefore\":%d,\"liveHeapBytesAfter\":%d,\"liveHeapBytesPerConnection\":%.0f}\n", h0, h1, (h1 - h0) / n }')
+  echo "RESULT $line"
+  echo "$line" >>"${CHAT_RESULTS:-$bench/target/chat-results.jsonl}"
+  echo "# per connection: $(( (after[0] - before[0]) / connected )) KiB RSS, $(( (after[1] - before[1]) / connected )) B live heap (${connected} connections, ${open} server fds)"
+  echo "# histograms: $workdir/histogram.before.txt, $workdir/histogram.after.txt"
+}
+
+wait_signals() {
+  local dir="$1" what="$2" count="$3" limit="$4" waited=0
+  while (( $(ls "$dir" | grep -c "\.$what\$" || true) < count )); do
+    sleep 1
+    waited=$(( waited + 1 ))
+    if (( waited >= limit )); then
+      echo "run.sh: only $(ls "$dir" | grep -c "\.$what\$" || true) of $count generators reached '$what' in $limit s; see $workdir/idle.g*.out" >&2
+      return 1
+    fi
+  done
+}
+
+stop_generators() {
+  local p
+  for p in "$@"; do kill "$p" 2>/dev/null || true; done
+}
+
+chat_run() {
+  local mode="$1"
+  shift
+  build_bench
+  wait_idle
+  machine_info
+  SERVER_ARGS="$CHAT_SERVER_ARGS ${SERVER_ARGS:-}" start_server
+  rc=0
+  if [[ "$mode" == idle ]]; then
+    chat_idle "$@" || rc=$?
+  else
+    chatload --mode "$mode" --url "http://127.0.0.1:${PORT:-18080}" --server-pid "$server_pid" --label "$mode $(chat_label)" "$@" || rc=$?
+  fi
+  echo "# loadavg after: $(cut -d' ' -f1-3 /proc/loadavg)"
+  if grep -qiE ' (WARN|ERROR) ' "$workdir/server.log"; then
+    echo "# server warnings/errors (first 20):"
+    grep -iE ' (WARN|ERROR) ' "$workdir/server.log" | head -n 20
+  fi
+  cleanup
+  exit "$rc"
 }
 
 case "$cmd" in
@@ -265,6 +416,17 @@ case "$cmd" in
   loadgen)
     build_bench
     loadgen "$@"
+    ;;
+  chat-idle)
+    [[ "${1:-}" =~ ^[0-9]+$ ]] || { echo "run.sh: chat-idle needs a connection count" >&2; exit 2; }
+    chat_run idle "$@"
+    ;;
+  chat-ingest|chat-fanout|chat-history)
+    chat_run "${cmd#chat-}" "$@"
+    ;;
+  chatload)
+    build_bench
+    chatload "$@"
     ;;
   -h|--help|help)
     usage

@@ -1,6 +1,10 @@
 package io.ultrachat.chat;
 
 import io.ultrachat.auth.api.UserDirectory;
+import io.ultrachat.chat.attachment.AttachmentLimits;
+import io.ultrachat.chat.attachment.AttachmentRoutes;
+import io.ultrachat.chat.attachment.AttachmentService;
+import io.ultrachat.chat.attachment.JdbcAttachmentStore;
 import io.ultrachat.chat.conversation.ConversationRoutes;
 import io.ultrachat.chat.conversation.ConversationService;
 import io.ultrachat.chat.conversation.JdbcConversationStore;
@@ -13,6 +17,7 @@ import io.ultrachat.chat.message.MentionParser;
 import io.ultrachat.chat.message.ReactionPinRoutes;
 import io.ultrachat.chat.message.ReactionPinService;
 import io.ultrachat.chat.message.MessagePartitions;
+import io.ultrachat.chat.message.MessageRetention;
 import io.ultrachat.chat.message.MessageRoutes;
 import io.ultrachat.chat.message.MessageService;
 import io.ultrachat.chat.workspace.JdbcWorkspaceStore;
@@ -27,8 +32,12 @@ import io.ultrachat.chat.preferences.JdbcPreferenceStore;
 import io.ultrachat.chat.preferences.PreferenceRoutes;
 import io.ultrachat.chat.preferences.PreferenceService;
 import io.ultrachat.chat.preferences.PreferenceStore;
+import io.ultrachat.chat.search.SearchRoutes;
+import io.ultrachat.chat.search.SearchService;
+import io.ultrachat.chat.search.SearchStore;
 import io.ultrachat.chat.workspace.CachedWorkspaceStore;
 import io.ultrachat.chat.workspace.WorkspaceStore;
+import io.ultrachat.kernel.blob.BlobStore;
 import io.ultrachat.kernel.bus.Bus;
 import io.ultrachat.kernel.cache.CacheFactory;
 import io.ultrachat.kernel.cache.CachePolicy;
@@ -63,10 +72,15 @@ public final class ChatModule implements AutoCloseable {
   private final Clock clock;
   private final ChatRealtime realtime;
   private final InviteService invites;
+  private final AttachmentService attachments;
+  private final CachedMessageStore cachedMessages;
+  private final MessageRetention workspaceRetention;
   private final ScheduledExecutorService maintenance = Executors.newSingleThreadScheduledExecutor(
       Thread.ofPlatform().name("chat-maintenance").daemon(true).factory());
 
-  public ChatModule(Settings settings, Database db, Clock clock, IdGenerator ids, UserDirectory users, Bus bus, CacheFactory caches) {
+  /** @param blobs where attachment bytes live */
+  public ChatModule(Settings settings, Database db, Clock clock, IdGenerator ids, UserDirectory users, Bus bus, CacheFactory caches,
+      BlobStore blobs) {
     this.clock = clock;
     db.migrate("chat");
     String rawRetention = settings.get(ChatSettings.MESSAGE_RETENTION).strip();
@@ -85,36 +99,51 @@ public final class ChatModule implements AutoCloseable {
         caches.create(new CachePolicy("workspace-memberships", memberships.ttl(), memberships.maxItems(), memberships.invalidation())));
     ConversationStore conversationStore = new CachedConversationStore(new JdbcConversationStore(db),
         caches.create(new CachePolicy("conversation-memberships", memberships.ttl(), memberships.maxItems(), memberships.invalidation())));
-    MessageStore messageStore = new CachedMessageStore(new JdbcMessageStore(db, partitions), caches.create(recentMessages),
+    CachedMessageStore messageStore = new CachedMessageStore(new JdbcMessageStore(db, partitions), caches.create(recentMessages),
         caches.create(new CachePolicy("chat-message-versions", recentMessages.ttl(), recentMessages.maxItems(), CachePolicy.Invalidation.SIZE)));
     WorkspaceService workspaces = new WorkspaceService(workspaceStore, conversationStore, users, ids, clock);
     ChatEvents events = new ChatEvents(bus);
     ExtrasStore extras = new ExtrasStore(db);
     ConversationService conversations = new ConversationService(conversationStore, workspaces, workspaceStore, ids, clock, events, extras);
+    this.attachments = new AttachmentService(new JdbcAttachmentStore(db), blobs, conversations, ids, clock,
+        AttachmentLimits.from(settings));
     MessageService messages = new MessageService(messageStore, conversations, ids, clock, events, extras,
-        new MentionParser(users, conversationStore));
+        new MentionParser(users, conversationStore), attachments);
     ReactionPinService reactionsAndPins = new ReactionPinService(messageStore, extras, conversations, ids, clock, events);
-    this.realtime = new ChatRealtime(conversationStore, conversations, messages, messageStore, events);
+    this.realtime = new ChatRealtime(conversationStore, conversations, messages, messageStore, events, workspaces, workspaceStore);
     this.invites = new InviteService(new JdbcInviteStore(db), workspaces, ids, clock);
     PreferenceStore preferenceStore = new CachedPreferenceStore(new JdbcPreferenceStore(db),
         caches.create(CacheSettings.policy(settings, CacheSettings.USER_PREFERENCES)));
     PreferenceService preferences = new PreferenceService(preferenceStore, conversations, clock);
     this.routes = List.of(new WorkspaceRoutes(workspaces), new ConversationRoutes(conversations),
         new MessageRoutes(messages), new InviteRoutes(invites), new PreferenceRoutes(preferences),
-        new ReactionPinRoutes(reactionsAndPins, messages));
+        new ReactionPinRoutes(reactionsAndPins, messages), new AttachmentRoutes(attachments),
+        new SearchRoutes(new SearchService(workspaces, conversations, messageStore, SearchStore.on(db)), messages));
+    this.cachedMessages = messageStore;
+    this.workspaceRetention = new MessageRetention(db, workspaceStore, clock, messageStore::invalidate);
     maintenance.scheduleWithFixedDelay(this::maintain, 1, 24 * 60, TimeUnit.MINUTES);
   }
 
   /**
-   * Creates partitions ahead, applies retention and purges long-expired invites; runs daily and
-   * is safe to run any time.
+   * Creates partitions ahead, applies retention (global partition drops, then each workspace's
+   * policy), purges long-expired invites and attachments nobody posted or whose message is gone;
+   * runs daily and at start, and is safe to run any time.
    */
   public void maintain() {
     try {
       partitions.ensureAhead();
-      retention.ifPresent(r -> partitions.dropEndingBefore(clock.instant().minus(r)));
+      retention.ifPresent(r -> {
+        if (!partitions.dropEndingBefore(clock.instant().minus(r)).isEmpty()) {
+          cachedMessages.invalidateAll();
+        }
+      });
     } catch (RuntimeException e) {
       LOG.error("chat maintenance failed; it will run again tomorrow", e);
+    }
+    try {
+      workspaceRetention.run();
+    } catch (RuntimeException e) {
+      LOG.error("per-workspace message retention failed; it will run again tomorrow", e);
     }
     try {
       int purged = invites.purgeExpired();
@@ -123,6 +152,15 @@ public final class ChatModule implements AutoCloseable {
       }
     } catch (RuntimeException e) {
       LOG.error("purging expired invites failed; it will run again tomorrow", e);
+    }
+    try {
+      // After retention, so attachments of the messages it removed go in the same run.
+      int purged = attachments.purge();
+      if (purged > 0) {
+        LOG.info("purged {} unclaimed or orphaned attachments", purged);
+      }
+    } catch (RuntimeException e) {
+      LOG.error("purging attachments failed; it will run again tomorrow", e);
     }
   }
 

@@ -6,6 +6,9 @@ import io.ultrachat.chat.conversation.ConversationView;
 import io.ultrachat.chat.message.Message;
 import io.ultrachat.chat.message.MessageService;
 import io.ultrachat.chat.message.MessageStore;
+import io.ultrachat.chat.workspace.WorkspaceMember;
+import io.ultrachat.chat.workspace.WorkspaceService;
+import io.ultrachat.chat.workspace.WorkspaceStore;
 import io.ultrachat.kernel.error.Forbidden;
 import java.util.List;
 import java.util.Map;
@@ -21,14 +24,18 @@ public final class ChatRealtime {
   private final MessageService messages;
   private final MessageStore messageStore;
   private final ChatEvents events;
+  private final WorkspaceService workspaceService;
+  private final WorkspaceStore workspaces;
 
   ChatRealtime(ConversationStore conversations, ConversationService conversationService, MessageService messages,
-      MessageStore messageStore, ChatEvents events) {
+      MessageStore messageStore, ChatEvents events, WorkspaceService workspaceService, WorkspaceStore workspaces) {
     this.conversations = conversations;
     this.conversationService = conversationService;
     this.messages = messages;
     this.messageStore = messageStore;
     this.events = events;
+    this.workspaceService = workspaceService;
+    this.workspaces = workspaces;
   }
 
   /** The conversations a user is a member of, with their last sequence numbers. */
@@ -46,9 +53,47 @@ public final class ChatRealtime {
     return Optional.of(messageStore.after(conversationId, afterSeq, limit));
   }
 
+  /**
+   * Up to {@code limit} messages of a conversation after {@code afterSeq}, without an access
+   * check: for the edge's own fan-out, which fills a gap in a conversation's event stream for
+   * connections that already follow it as members.
+   */
+  public List<Message> missedMessages(long conversationId, long afterSeq, int limit) {
+    return messageStore.after(conversationId, afterSeq, limit);
+  }
+
+  /** The conversation's latest sequence number; 0 if it has no messages or does not exist. */
+  public long lastSeq(long conversationId) {
+    return conversations.find(conversationId).map(c -> c.lastSeq()).orElse(0L);
+  }
+
   /** Sends as over REST: same checks, same idempotency, same events. */
   public MessageStore.Appended send(long userId, long conversationId, String body, Optional<String> clientId) {
     return messages.send(userId, conversationId, body, clientId);
+  }
+
+  /**
+   * Sends exactly as over REST: with {@code threadRootId} a reply in a thread, with
+   * {@code attachmentIds} the sender's uploads (then {@code body} may be null or blank).
+   */
+  public MessageStore.Appended send(long userId, long conversationId, String body, Optional<String> clientId,
+      Optional<Long> threadRootId, List<Long> attachmentIds) {
+    return messages.send(userId, conversationId, body, clientId, threadRootId, attachmentIds);
+  }
+
+  /** The workspaces a user belongs to. */
+  public List<Long> workspacesOf(long userId) {
+    return workspaces.listForUser(userId).stream().map(w -> w.workspace().id()).toList();
+  }
+
+  /**
+   * The members of a workspace, for one of its members.
+   *
+   * @throws io.ultrachat.kernel.error.NotFound if the caller is not a member (or there is no such workspace)
+   */
+  public List<Long> workspaceMembers(long actor, long workspaceId) {
+    workspaceService.requireMember(actor, workspaceId);
+    return workspaces.members(workspaceId).stream().map(WorkspaceMember::userId).toList();
   }
 
   /** Publishes a typing indicator if the user is a member. */

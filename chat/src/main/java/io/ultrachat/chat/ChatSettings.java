@@ -12,9 +12,15 @@ public final class ChatSettings implements SettingsCatalog {
       "PostgreSQL: monthly `messages` partitions created ahead of time (at start and daily).");
   public static final Setting<String> MESSAGE_RETENTION = Setting.text("chat.message-retention", "",
       "PostgreSQL: drop message partitions that ended longer ago than this (e.g. `365d`); empty keeps messages forever.");
+  public static final Setting<Long> ATTACHMENT_MAX_SIZE = Setting.bytes("chat.attachments.max-size", "10MiB",
+      "Largest attachment accepted; larger uploads get 413.");
+  public static final Setting<String> ATTACHMENT_TYPES = Setting.text("chat.attachments.allowed-types",
+      "image/png,image/jpeg,image/gif,image/webp,application/pdf,text/plain,text/csv,text/markdown,application/zip,"
+          + "application/x-zip-compressed,audio/*,video/mp4,video/webm,video/quicktime",
+      "Comma-separated media types attachments may have (`type/*` for a whole kind, `*/*` for any); others get 415.");
 
   @Override
   public List<Setting<?>> settings() {
-    return List.of(DATABASE_URL, PARTITION_MONTHS_AHEAD, MESSAGE_RETENTION);
+    return List.of(DATABASE_URL, PARTITION_MONTHS_AHEAD, MESSAGE_RETENTION, ATTACHMENT_MAX_SIZE, ATTACHMENT_TYPES);
   }
 }

@@ -1,6 +1,7 @@
 package io.ultrachat.chat;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.ultrachat.chat.attachment.Attachment;
 import io.ultrachat.chat.conversation.ConversationView;
 import io.ultrachat.chat.invite.Invite;
 import io.ultrachat.chat.message.Message;
@@ -16,9 +17,12 @@ import java.util.Optional;
 public final class ChatViews {
   private ChatViews() {}
 
-  public record WorkspaceJson(String id, String name, String role, Instant createdAt) {
+  /** A workspace as one member sees it; {@code retentionDays} is {@code null} when messages are kept forever. */
+  public record WorkspaceJson(String id, String name, String role, Instant createdAt,
+      @JsonInclude(JsonInclude.Include.ALWAYS) Integer retentionDays) {
     public static WorkspaceJson of(WorkspaceStore.WorkspaceWithRole w) {
-      return new WorkspaceJson(Long.toString(w.workspace().id()), w.workspace().name(), w.role().wire(), w.workspace().createdAt());
+      return new WorkspaceJson(Long.toString(w.workspace().id()), w.workspace().name(), w.role().wire(), w.workspace().createdAt(),
+          w.workspace().retentionDays().orElse(null));
     }
   }
 
@@ -64,18 +68,20 @@ public final class ChatViews {
    * A message; {@code body} is written as {@code null} once deleted. {@code reactions} are in
    * order of first use, {@code me} telling whether the caller is among the reactors.
    * {@code threadRootId} is present on replies, {@code thread} on roots that have replies.
+   * {@code attachments} is always present, empty when there are none (and once deleted).
    */
   public record MessageJson(
       String id, String conversationId, long seq, String userId, @JsonInclude(JsonInclude.Include.ALWAYS) String body,
       Instant createdAt, Optional<Instant> editedAt, Optional<Instant> deletedAt, Optional<String> clientId,
       List<ReactionJson> reactions, List<String> mentions, boolean mentionsChannel, boolean pinned,
-      Optional<String> threadRootId, Optional<ThreadJson> thread) {
+      Optional<String> threadRootId, Optional<ThreadJson> thread, List<AttachmentRefJson> attachments) {
     public static MessageJson of(Message m, Optional<String> clientId, MessageExtras extras) {
       return new MessageJson(Long.toString(m.id()), Long.toString(m.conversationId()), m.seq(), Long.toString(m.userId()),
           m.body().orElse(null), m.createdAt(), m.editedAt(), m.deletedAt(), clientId,
           extras.reactions().stream().map(r -> new ReactionJson(r.emoji(), r.count(), r.me())).toList(),
           extras.mentions().userIds().stream().map(id -> Long.toString(id)).toList(), extras.mentions().channel(), extras.pinned(),
-          m.threadRootId().map(id -> Long.toString(id)), extras.thread().map(ThreadJson::of));
+          m.threadRootId().map(id -> Long.toString(id)), extras.thread().map(ThreadJson::of),
+          m.deleted() ? List.of() : extras.attachments().stream().map(AttachmentRefJson::of).toList());
     }
 
     public static MessageJson of(Message m, MessageExtras extras) {
@@ -89,6 +95,22 @@ public final class ChatViews {
   }
 
   public record ReactionJson(String emoji, long count, boolean me) {}
+
+  /** An uploaded attachment, as the upload answers it; {@code url} downloads it (with the access token). */
+  public record AttachmentJson(String id, String conversationId, String filename, String contentType, long size, Instant createdAt,
+      String url) {
+    public static AttachmentJson of(Attachment a) {
+      return new AttachmentJson(Long.toString(a.id()), Long.toString(a.conversationId()), a.filename(), a.contentType(), a.size(),
+          a.createdAt(), a.url());
+    }
+  }
+
+  /** An attachment as a message lists it. */
+  public record AttachmentRefJson(String id, String filename, String contentType, long size, String url) {
+    public static AttachmentRefJson of(Attachment a) {
+      return new AttachmentRefJson(Long.toString(a.id()), a.filename(), a.contentType(), a.size(), a.url());
+    }
+  }
 
   /** A thread root's summary: reply count, time of the last reply, reply authors in order of first reply (at most 50). */
   public record ThreadJson(long replyCount, Instant lastReplyAt, List<String> participants) {

@@ -12,6 +12,7 @@ import io.ultrachat.kernel.json.Json;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
+import java.io.InputStream;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -27,11 +28,15 @@ final class BoundRequest implements ApiRequest {
   private final MultiMap query;
   private final MultiMap headers;
   private final Buffer body;
+  /** The streamed body of a raw-body endpoint; null on JSON endpoints. */
+  private final InputStream bodyStream;
   private final String clientAddress;
   private final String requestId;
   private Optional<Principal> principal = Optional.empty();
 
-  BoundRequest(Map<String, String> pathParams, MultiMap query, MultiMap headers, Buffer body, String clientAddress, String requestId) {
+  BoundRequest(Map<String, String> pathParams, MultiMap query, MultiMap headers, Buffer body, InputStream bodyStream,
+      String clientAddress, String requestId) {
+    this.bodyStream = bodyStream;
     this.pathParams = pathParams;
     this.query = query;
     this.headers = headers;
@@ -136,6 +141,14 @@ final class BoundRequest implements ApiRequest {
       return "must be an array";
     }
     return "must be an object";
+  }
+
+  @Override
+  public InputStream bodyStream() {
+    if (bodyStream == null) {
+      throw new IllegalStateException("this endpoint takes a JSON body; declare a RawBody to stream one");
+    }
+    return bodyStream;
   }
 
   @Override

@@ -8,10 +8,12 @@ import io.ultrachat.kernel.error.Unauthenticated;
 import io.ultrachat.kernel.error.Unavailable;
 import io.ultrachat.kernel.http.Access;
 import io.ultrachat.kernel.http.ApiResponse;
+import io.ultrachat.kernel.http.BinaryContent;
 import io.ultrachat.kernel.http.EdgeAuthenticator;
 import io.ultrachat.kernel.http.Endpoint;
 import io.ultrachat.kernel.http.HttpMethod;
 import io.ultrachat.kernel.http.Principal;
+import io.ultrachat.kernel.http.RawBody;
 import io.ultrachat.kernel.json.Json;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -20,10 +22,13 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.io.IOException;
+import java.io.InputStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -46,7 +51,11 @@ import org.slf4j.MDC;
  * The public HTTP edge of UltraChat.
  *
  * <p>Design notes. Every request passes one short pipeline: request id and security headers →
- * CORS → (body limit) → endpoint dispatch. Dispatch leaves the event loop for a virtual
+ * CORS → (body limit) → endpoint dispatch. JSON bodies are read whole, up to
+ * {@code http.max-body-size}, before dispatch; the few endpoints that declare a {@link RawBody}
+ * (uploads) skip that: their media type and declared length are checked at dispatch and their
+ * body is streamed to the handler under their own limit ({@link RequestBodyStream}), and a
+ * {@link BinaryContent} response is streamed back from the handler's thread. Dispatch leaves the event loop for a virtual
  * thread, where it applies the endpoint's rate-limit family, authenticates the bearer token,
  * checks {@link Access}, and runs the handler; the response is written back on the request's
  * event loop. Every failure, wherever it arises, ends in {@link ProblemMapper} and leaves as
@@ -62,6 +71,11 @@ public final class Gateway {
   private static final String ROUTE = "route";
   private static final Pattern SAFE_REQUEST_ID = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
   private static final int MAX_IN_FLIGHT = 10_000;
+  /** How long an upload or a download may stall before it is given up. */
+  private static final Duration RAW_BODY_IDLE = Duration.ofSeconds(60);
+  /** How much of a refused upload is read and dropped, beyond its endpoint's limit, before the connection is closed instead. */
+  private static final long DISCARD_SLACK = 1024 * 1024;
+  private static final int DOWNLOAD_CHUNK = 64 * 1024;
   private static final String CSP =
       "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'";
 
@@ -186,7 +200,7 @@ public final class Gateway {
       String vertxPath = e.path().replaceAll("\\{([A-Za-z0-9]+)}", ":$1");
       io.vertx.core.http.HttpMethod method = io.vertx.core.http.HttpMethod.valueOf(e.method().name());
       var route = router.route(method, vertxPath);
-      if (hasBody(e.method())) {
+      if (hasBody(e.method()) && e.rawBody().isEmpty()) {
         route.handler(BodyHandler.create(false).setBodyLimit(maxBody));
       }
       route.handler(dispatch(e));
@@ -295,18 +309,35 @@ public final class Gateway {
     boolean takesBody = hasBody(endpoint.method());
     return ctx -> {
       ctx.put(ROUTE, endpoint.path());
-      Buffer body = takesBody && ctx.body() != null ? ctx.body().buffer() : null;
-      if (body != null && body.length() > 0 && !isJson(ctx.request().getHeader(HttpHeaders.CONTENT_TYPE))) {
-        sendProblem(ctx, new EdgeRejection(415, "unsupported-media-type", "the body must be sent as Content-Type: application/json"));
-        return;
+      Buffer body = null;
+      RequestBodyStream stream = null;
+      if (endpoint.rawBody().isPresent()) {
+        // Paused before anything can arrive: the handler pulls the body as it reads (RequestBodyStream).
+        ctx.request().pause();
+        Optional<EdgeRejection> refused = refuseRawBody(ctx, endpoint.rawBody().get());
+        if (refused.isPresent() || draining || !inFlight.tryAcquire()) {
+          sendProblem(ctx, refused.isPresent() ? refused.get()
+              : new Unavailable(draining ? "the server is shutting down; retry on another node" : "the server is overloaded; retry shortly"));
+          String expect = ctx.request().getHeader(HttpHeaders.EXPECT);
+          discardBody(ctx, endpoint.rawBody().get(), expect != null && expect.equalsIgnoreCase("100-continue"));
+          return;
+        }
+        stream = new RequestBodyStream(ctx.request(), vertx.getOrCreateContext(), endpoint.rawBody().get().maxBytes(), RAW_BODY_IDLE);
+      } else {
+        body = takesBody && ctx.body() != null ? ctx.body().buffer() : null;
+        if (body != null && body.length() > 0 && !isJson(ctx.request().getHeader(HttpHeaders.CONTENT_TYPE))) {
+          sendProblem(ctx, new EdgeRejection(415, "unsupported-media-type", "the body must be sent as Content-Type: application/json"));
+          return;
+        }
+        if (draining || !inFlight.tryAcquire()) {
+          sendProblem(ctx, new Unavailable(draining ? "the server is shutting down; retry on another node" : "the server is overloaded; retry shortly"));
+          return;
+        }
       }
-      if (draining || !inFlight.tryAcquire()) {
-        sendProblem(ctx, new Unavailable(draining ? "the server is shutting down; retry on another node" : "the server is overloaded; retry shortly"));
-        return;
-      }
+      RequestBodyStream rawBody = stream;
       String requestId = ctx.get(REQUEST_ID);
       BoundRequest request = new BoundRequest(Map.copyOf(ctx.pathParams()), ctx.queryParams(), ctx.request().headers(), body,
-          clientAddress(ctx), requestId);
+          rawBody, clientAddress(ctx), requestId);
       String authorization = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
       Context eventLoop = vertx.getOrCreateContext();
       workers.execute(() -> {
@@ -314,22 +345,169 @@ public final class Gateway {
         Object outcome;
         try {
           outcome = invoke(endpoint, request, authorization);
+          if (outcome instanceof ApiResponse response && response.body() instanceof BinaryContent content) {
+            // Streamed from this virtual thread, so a slow download holds no event loop.
+            streamBinary(ctx, eventLoop, response, content);
+            return;
+          }
         } catch (Throwable t) {
           outcome = t;
         } finally {
           MDC.remove(REQUEST_ID);
           inFlight.release();
         }
-        Object result = outcome;
+        Object result = rawBody == null ? outcome : overrule(outcome, rawBody.failure(), endpoint.rawBody().get());
         onEventLoop(eventLoop, () -> {
           if (result instanceof ApiResponse response) {
             send(ctx, response);
           } else {
             sendProblem(ctx, (Throwable) result);
           }
+          if (rawBody != null) {
+            discardBody(ctx, endpoint.rawBody().get(), rawBody.clientHoldsBody());
+          }
         });
       });
     };
+  }
+
+  /**
+   * The edge's checks of a raw body before the handler runs: 415 for a media type the endpoint
+   * does not take, 413 when {@code Content-Length} already says the body is too large.
+   */
+  private static Optional<EdgeRejection> refuseRawBody(RoutingContext ctx, RawBody raw) {
+    String contentType = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
+    if (!raw.accepts(contentType)) {
+      return Optional.of(new EdgeRejection(415, "unsupported-media-type", (contentType == null ? "a Content-Type is required"
+          : "Content-Type " + RawBody.essence(contentType).orElse("(malformed)") + " is not accepted")
+          + "; this endpoint takes " + String.join(", ", raw.mediaTypes())));
+    }
+    String length = ctx.request().getHeader(HttpHeaders.CONTENT_LENGTH);
+    if (length != null) {
+      try {
+        if (Long.parseLong(length.strip()) > raw.maxBytes()) {
+          return Optional.of(tooLarge(raw));
+        }
+      } catch (NumberFormatException e) {
+        return Optional.of(new EdgeRejection(400, "bad-request", "Content-Length is not a number"));
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static EdgeRejection tooLarge(RawBody raw) {
+    return new EdgeRejection(413, "payload-too-large", "the request body is larger than " + raw.maxBytes() + " bytes");
+  }
+
+  /**
+   * What a raw-body request ends in: if its body was too large or broke off, that, whatever the
+   * handler made of the failed read (it typically surfaces as an I/O error); otherwise the
+   * handler's outcome.
+   */
+  private static Object overrule(Object outcome, RequestBodyStream.Failure failure, RawBody raw) {
+    return switch (failure) {
+      case TOO_LARGE -> tooLarge(raw);
+      case BROKEN -> new EdgeRejection(400, "incomplete-body", "the request body ended early or stalled");
+      case NONE -> outcome;
+    };
+  }
+
+  /**
+   * After answering a raw-body request whose body was not read to its end (refused early, or the
+   * handler stopped reading): reads the rest and drops it, so the connection stays usable and the
+   * client is not reset while it is still sending; past a bound it closes the connection instead.
+   * A client still waiting for {@code 100 Continue} sends no body at all, so its connection is
+   * closed right away. Runs on the event loop, after the response was written.
+   */
+  private static void discardBody(RoutingContext ctx, RawBody raw, boolean clientHoldsBody) {
+    HttpServerRequest req = ctx.request();
+    if (req.isEnded()) {
+      return;
+    }
+    // HTTP/2 stops one stream (RST_STREAM NO_ERROR), HTTP/1.1 has to give up the connection.
+    Runnable stop = req.version() == io.vertx.core.http.HttpVersion.HTTP_2 ? () -> ctx.response().reset(0) : () -> req.connection().close();
+    if (clientHoldsBody) {
+      stop.run();
+      return;
+    }
+    long bound = raw.maxBytes() > Long.MAX_VALUE - DISCARD_SLACK ? Long.MAX_VALUE : raw.maxBytes() + DISCARD_SLACK;
+    long[] dropped = {0};
+    req.exceptionHandler(e -> { });
+    req.endHandler(null);
+    req.handler(chunk -> {
+      dropped[0] += chunk.length();
+      if (dropped[0] > bound) {
+        req.handler(null);
+        stop.run();
+      }
+    });
+    req.resume();
+  }
+
+  /**
+   * Writes a {@link BinaryContent} response from the calling (virtual) thread, a chunk at a time
+   * with at most one chunk in flight, so memory stays bounded and a slow client only slows its
+   * own download. A client that stops reading for {@link #RAW_BODY_IDLE}, or a source that fails
+   * midway, gets its connection reset: the status line is long gone by then.
+   */
+  private void streamBinary(RoutingContext ctx, Context eventLoop, ApiResponse response, BinaryContent content) {
+    HttpServerResponse res = ctx.response();
+    try (InputStream in = content.content()) {
+      await(eventLoop, () -> {
+        res.setStatusCode(response.status());
+        response.headers().forEach(res::putHeader);
+        if (!response.headers().containsKey("Cache-Control")) {
+          res.putHeader(HttpHeaders.CACHE_CONTROL, "no-store");
+        }
+        res.putHeader(HttpHeaders.CONTENT_TYPE, content.contentType())
+            .putHeader(HttpHeaders.CONTENT_LENGTH, Long.toString(content.length()));
+        return Future.succeededFuture();
+      });
+      long sent = 0;
+      byte[] chunk = new byte[DOWNLOAD_CHUNK];
+      Future<Void> inFlightWrite = Future.succeededFuture();
+      while (sent < content.length()) {
+        int n = in.read(chunk, 0, (int) Math.min(chunk.length, content.length() - sent));
+        if (n < 0) {
+          throw new IOException("the content ended after " + sent + " of " + content.length() + " bytes");
+        }
+        Buffer data = Buffer.buffer(java.util.Arrays.copyOf(chunk, n));
+        Future<Void> previous = inFlightWrite;
+        awaitDone(previous);
+        inFlightWrite = call(eventLoop, () -> res.write(data));
+        sent += n;
+      }
+      awaitDone(inFlightWrite);
+      await(eventLoop, res::end);
+    } catch (Exception e) {
+      LOG.warn("request {}: download of {} bytes cut off: {}", ctx.<String>get(REQUEST_ID), content.length(), e.getMessage());
+      onEventLoop(eventLoop, () -> {
+        if (!res.closed()) {
+          res.reset();
+        }
+      });
+    }
+  }
+
+  /** Runs {@code action} on the event loop and returns what it returns, as a future usable from any thread. */
+  private static <T> Future<T> call(Context eventLoop, java.util.function.Supplier<Future<T>> action) {
+    io.vertx.core.Promise<T> done = io.vertx.core.Promise.promise();
+    eventLoop.runOnContext(v -> {
+      try {
+        action.get().onComplete(done);
+      } catch (RuntimeException e) {
+        done.tryFail(e);
+      }
+    });
+    return done.future();
+  }
+
+  private static <T> void await(Context eventLoop, java.util.function.Supplier<Future<T>> action) throws Exception {
+    awaitDone(call(eventLoop, action));
+  }
+
+  private static void awaitDone(Future<?> f) throws Exception {
+    f.toCompletionStage().toCompletableFuture().get(RAW_BODY_IDLE.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   /**

@@ -3,11 +3,13 @@ package io.ultrachat.realtime;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.ultrachat.kernel.http.Principal;
 import io.ultrachat.kernel.json.Json;
+import io.ultrachat.realtime.presence.PresenceStatus;
 import io.vertx.core.http.ServerWebSocket;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -22,6 +24,7 @@ final class Connection {
   enum State { HELLO, RESUMING, LIVE, CLOSED }
 
   static final short SLOW_CONSUMER = 4008;
+  static final int PRESENCE_CHANGES = 10;
 
   private final ServerWebSocket socket;
   private final SerialExecutor inbound;
@@ -30,6 +33,11 @@ final class Connection {
   private final Map<Long, Long> resumedUpTo = new ConcurrentHashMap<>();
   private final Map<Long, Long> lastTyping = new ConcurrentHashMap<>();
   private final double frameRate;
+  /** This connection as one of its user's devices, in presence. */
+  private final String deviceId = UUID.randomUUID().toString();
+  private volatile PresenceStatus presence = PresenceStatus.ONLINE;
+  private long presenceChangeNanos;
+  private int presenceChanges;
   private State state = State.HELLO;
   private volatile Principal principal;
   private volatile String token;
@@ -101,6 +109,36 @@ final class Connection {
       return false;
     }
     lastTyping.put(conversationId, now);
+    return true;
+  }
+
+  String deviceId() {
+    return deviceId;
+  }
+
+  /** What this device last reported: online or away. */
+  PresenceStatus presence() {
+    return presence;
+  }
+
+  void presence(PresenceStatus status) {
+    presence = status;
+  }
+
+  /**
+   * At most {@value #PRESENCE_CHANGES} presence changes per minute (a fixed window): each one
+   * becomes an event for everyone sharing a workspace with the user.
+   */
+  synchronized boolean allowPresenceChange() {
+    long now = System.nanoTime();
+    if (presenceChanges == 0 || now - presenceChangeNanos >= 60_000_000_000L) {
+      presenceChangeNanos = now;
+      presenceChanges = 0;
+    }
+    if (presenceChanges >= PRESENCE_CHANGES) {
+      return false;
+    }
+    presenceChanges++;
     return true;
   }
 

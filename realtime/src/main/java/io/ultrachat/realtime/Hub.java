@@ -5,39 +5,57 @@ import io.ultrachat.chat.ChatEvents;
 import io.ultrachat.kernel.bus.Bus;
 import io.ultrachat.kernel.bus.BusMessage;
 import io.ultrachat.kernel.json.Json;
+import io.ultrachat.realtime.presence.Presence;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * This node's fan-out: which local connections follow which conversation, and one bus
- * subscription per conversation that at least one local connection follows (interest-based:
- * the node hears only what its users need).
+ * This node's fan-out: which local connections follow which subject, and one bus subscription
+ * per subject that at least one local connection follows (interest-based: the node hears only
+ * what its users need). Subjects are conversations, users (what only they see) and workspaces
+ * (presence).
  *
  * <p>Each bus event becomes one frame string, built once and handed to every local recipient.
- * Membership events on a user's own subject ({@code member.joined}/{@code member.left}) make
- * that user's connections start or stop following the conversation.
+ * A conversation's {@code message.created} events first pass its {@link ConversationSequencer},
+ * which restores {@code seq} order and fills gaps. Membership events on a user's own subject
+ * ({@code member.joined}/{@code member.left}) make that user's connections start or stop
+ * following the conversation.
  *
- * <p>Thread-safe. Bus handlers run on the bus's threads; connections enqueue frames without
- * blocking.
+ * <p>Thread-safe. Bus handlers run on the bus's threads, one per subscription; connections
+ * enqueue frames without blocking.
  */
 final class Hub {
   private final Bus bus;
+  private final ConversationSequencer.MessageSource messages;
+  private final int fillMax;
   private final Map<String, Interest> interests = new ConcurrentHashMap<>();
 
   /** The local connections following one subject, and the bus subscription that feeds them. */
   private static final class Interest {
     final Set<Connection> connections = ConcurrentHashMap.newKeySet();
     Bus.Subscription subscription;
+    /** For conversation subjects only. */
+    ConversationSequencer sequencer;
   }
 
-  Hub(Bus bus) {
+  /**
+   * @param messages where a conversation's missing messages come from
+   * @param fillMax most missing messages fetched to fill one gap; more becomes a {@code resync}
+   */
+  Hub(Bus bus, ConversationSequencer.MessageSource messages, int fillMax) {
     this.bus = bus;
+    this.messages = messages;
+    this.fillMax = fillMax;
   }
 
+  /** Starts delivering a conversation's events to the connection; may read the store once. */
   void followConversation(Connection c, long conversationId) {
-    follow(c, ChatEvents.conversationSubject(conversationId));
+    Interest i = follow(c, ChatEvents.conversationSubject(conversationId), conversationId);
+    if (i != null) {
+      i.sequencer.start();
+    }
   }
 
   void unfollowConversation(Connection c, long conversationId) {
@@ -45,7 +63,15 @@ final class Hub {
   }
 
   void followUser(Connection c, long userId) {
-    follow(c, ChatEvents.userSubject(userId));
+    follow(c, ChatEvents.userSubject(userId), -1);
+  }
+
+  void followWorkspace(Connection c, long workspaceId) {
+    follow(c, Presence.workspaceSubject(workspaceId), -1);
+  }
+
+  void unfollowWorkspace(Connection c, long workspaceId) {
+    unfollow(c, Presence.workspaceSubject(workspaceId));
   }
 
   void remove(Connection c, Iterable<String> subjects) {
@@ -54,16 +80,30 @@ final class Hub {
     }
   }
 
-  private void follow(Connection c, String subject) {
-    interests.compute(subject, (s, interest) -> {
-      Interest i = interest == null ? new Interest() : interest;
+  /**
+   * Adds the connection to a subject's followers, subscribing on the first. Returns the interest,
+   * or null if the connection closed meanwhile (its close handler may already have run, so this
+   * undoes the follow itself).
+   */
+  private Interest follow(Connection c, String subject, long conversationId) {
+    Interest interest = interests.compute(subject, (s, existing) -> {
+      Interest i = existing == null ? new Interest() : existing;
       if (i.subscription == null) {
+        if (conversationId >= 0) {
+          Interest target = i;
+          i.sequencer = new ConversationSequencer(conversationId, messages, fillMax, (frame, payload) -> fanOut(target, frame, payload));
+        }
         i.subscription = bus.subscribe(s, this::deliver);
       }
       i.connections.add(c);
       return i;
     });
     c.following().add(subject);
+    if (c.state() == Connection.State.CLOSED) {
+      unfollow(c, subject);
+      return null;
+    }
+    return interest;
   }
 
   private void unfollow(Connection c, String subject) {
@@ -88,16 +128,25 @@ final class Hub {
     if (m.subject().startsWith("chat.user.")) {
       membershipChange(interest, payload);
     }
+    if (interest.sequencer != null && payload.contains("\"message.created\"")) {
+      JsonNode event = parse(payload);
+      if (event != null && "message.created".equals(event.path("type").asText())) {
+        interest.sequencer.accept(event.path("seq").asLong(), frame, payload);
+        return;
+      }
+    }
+    fanOut(interest, frame, payload);
+  }
+
+  private static void fanOut(Interest interest, String frame, String payload) {
     for (Connection c : interest.connections) {
       c.deliver(frame, payload);
     }
   }
 
   private void membershipChange(Interest interest, String payload) {
-    JsonNode event;
-    try {
-      event = Json.mapper().readTree(payload);
-    } catch (java.io.IOException e) {
+    JsonNode event = parse(payload);
+    if (event == null) {
       return;
     }
     String type = event.path("type").asText();
@@ -108,6 +157,14 @@ final class Hub {
       } else if (type.equals("member.left")) {
         unfollowConversation(c, conversationId);
       }
+    }
+  }
+
+  private static JsonNode parse(String payload) {
+    try {
+      return Json.mapper().readTree(payload);
+    } catch (java.io.IOException e) {
+      return null;
     }
   }
 

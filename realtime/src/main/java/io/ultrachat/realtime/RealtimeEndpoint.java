@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.ultrachat.chat.ChatEvents;
 import io.ultrachat.chat.ChatRealtime;
+import io.ultrachat.chat.attachment.AttachmentService;
 import io.ultrachat.chat.message.Message;
 import io.ultrachat.chat.message.MessageStore;
 import io.ultrachat.kernel.bus.Bus;
@@ -11,13 +12,21 @@ import io.ultrachat.kernel.config.Settings;
 import io.ultrachat.kernel.error.DomainException;
 import io.ultrachat.kernel.error.Unauthenticated;
 import io.ultrachat.kernel.http.EdgeAuthenticator;
+import io.ultrachat.kernel.http.Endpoint;
 import io.ultrachat.kernel.http.Principal;
 import io.ultrachat.kernel.http.Scopes;
 import io.ultrachat.kernel.json.Json;
+import io.ultrachat.kernel.kv.KeyValue;
+import io.ultrachat.realtime.presence.Presence;
+import io.ultrachat.realtime.presence.PresenceRoutes;
+import io.ultrachat.realtime.presence.PresenceStatus;
+import io.ultrachat.realtime.presence.WorkspaceDirectory;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.ServerWebSocket;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,6 +36,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,6 +51,11 @@ import org.slf4j.LoggerFactory;
  * {@code ready}, replays what the client missed, and finally releases the held events minus
  * those the replay already covered. A periodic sweep pings every connection, closes silent
  * ones, and re-checks each token so revoked sessions are cut off.
+ *
+ * <p>Every authenticated connection is one device in {@link Presence}: online at {@code hello},
+ * then as the client reports, refreshed by the sweep (on the connection's own executor, so in
+ * order with its frames) and removed at close. The sweep also re-reads the user's workspaces, so
+ * presence events follow workspace joins and leaves within one heartbeat.
  */
 public final class RealtimeEndpoint implements Handler<ServerWebSocket>, AutoCloseable {
   public static final String PATH = "/api/v1/realtime";
@@ -54,6 +69,7 @@ public final class RealtimeEndpoint implements Handler<ServerWebSocket>, AutoClo
   private final EdgeAuthenticator authenticator;
   private final ChatRealtime chat;
   private final Hub hub;
+  private final Presence presence;
   private final long maxFrame;
   private final long maxQueued;
   private final int frameRate;
@@ -64,18 +80,49 @@ public final class RealtimeEndpoint implements Handler<ServerWebSocket>, AutoClo
   private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
   private final long sweepTimer;
 
-  public RealtimeEndpoint(Vertx vertx, Settings settings, EdgeAuthenticator authenticator, ChatRealtime chat, Bus bus) {
+  /**
+   * @param presenceStore where presence lives: in memory on one node, shared (Redis) across nodes
+   */
+  public RealtimeEndpoint(Vertx vertx, Settings settings, EdgeAuthenticator authenticator, ChatRealtime chat, Bus bus,
+      KeyValue presenceStore) {
     this.vertx = vertx;
     this.authenticator = authenticator;
     this.chat = chat;
-    this.hub = new Hub(bus);
+    this.hub = new Hub(bus, new ConversationSequencer.MessageSource() {
+      @Override
+      public long lastSeq(long conversationId) {
+        return chat.lastSeq(conversationId);
+      }
+
+      @Override
+      public List<Message> after(long conversationId, long afterSeq, int limit) {
+        return chat.missedMessages(conversationId, afterSeq, limit);
+      }
+    }, settings.get(RealtimeSettings.RESUME_MAX));
     this.maxFrame = settings.get(RealtimeSettings.MAX_FRAME);
     this.maxQueued = settings.get(RealtimeSettings.MAX_QUEUED);
     this.frameRate = settings.get(RealtimeSettings.FRAME_RATE);
     this.resumeMax = settings.get(RealtimeSettings.RESUME_MAX);
     this.helloTimeout = settings.get(RealtimeSettings.HELLO_TIMEOUT);
     this.heartbeat = settings.get(RealtimeSettings.HEARTBEAT);
+    // A device counts as connected as long as a connection may stay silent before it is closed.
+    this.presence = new Presence(presenceStore, bus, new WorkspaceDirectory() {
+      @Override
+      public List<Long> workspacesOf(long userId) {
+        return chat.workspacesOf(userId);
+      }
+
+      @Override
+      public List<Long> members(long actor, long workspaceId) {
+        return chat.workspaceMembers(actor, workspaceId);
+      }
+    }, deadAfter());
     this.sweepTimer = vertx.setPeriodic(Math.max(100, heartbeat.toMillis()), id -> workers.execute(this::sweep));
+  }
+
+  /** The REST side of the realtime service: presence. */
+  public List<Endpoint> endpoints() {
+    return new PresenceRoutes(presence).endpoints();
   }
 
   /** Connections open on this node. */
@@ -95,6 +142,12 @@ public final class RealtimeEndpoint implements Handler<ServerWebSocket>, AutoClo
       c.state(Connection.State.CLOSED);
       connections.remove(c);
       hub.remove(c, List.copyOf(c.following()));
+      // After any frame still being handled, so a hello in progress cannot re-add the device.
+      try {
+        c.inbound().execute(() -> leave(c));
+      } catch (RejectedExecutionException shuttingDown) {
+        // close() already took this node's devices out of presence.
+      }
     });
     vertx.setTimer(helloTimeout.toMillis(), id -> {
       if (c.state() == Connection.State.HELLO) {
@@ -136,6 +189,7 @@ public final class RealtimeEndpoint implements Handler<ServerWebSocket>, AutoClo
         case "hello" -> hello(c, frame);
         case "send" -> send(c, frame, ref);
         case "typing" -> typing(c, frame, ref);
+        case "presence" -> presence(c, frame, ref);
         case "ping" -> c.send(json(Map.of("type", "pong", "ref", ref.orElse(""))));
         default -> c.close(PROTOCOL_VIOLATION, "unknown frame type '" + truncate(type) + "'");
       }
@@ -173,12 +227,31 @@ public final class RealtimeEndpoint implements Handler<ServerWebSocket>, AutoClo
     for (long conversationId : chat.memberConversations(p.userId()).keySet()) {
       hub.followConversation(c, conversationId);
     }
+    for (long workspaceId : chat.workspacesOf(p.userId())) {
+      hub.followWorkspace(c, workspaceId);
+    }
     // Read positions only after following, so every later change arrives as an event.
     Map<String, Long> positions = new LinkedHashMap<>();
     chat.memberConversations(p.userId()).forEach((id, seq) -> positions.put(Long.toString(id), seq));
     c.send(json(Map.of("type", "ready", "protocol", 1, "userId", Long.toString(p.userId()), "conversations", positions)));
     resume(c, p, frame.path("resume"));
     c.finishResume();
+    if (c.state() == Connection.State.LIVE) {
+      presence.report(p.userId(), c.deviceId(), c.presence());
+    }
+  }
+
+  /** The device is gone: after close, on the connection's executor. */
+  private void leave(Connection c) {
+    Principal p = c.principal();
+    if (p == null) {
+      return;
+    }
+    try {
+      presence.disconnected(p.userId(), c.deviceId());
+    } catch (RuntimeException e) {
+      LOG.warn("could not record that a device of user {} left: {}", p.userId(), e.getMessage());
+    }
   }
 
   private void resume(Connection c, Principal p, JsonNode resume) {
@@ -227,7 +300,7 @@ public final class RealtimeEndpoint implements Handler<ServerWebSocket>, AutoClo
       return;
     }
     JsonNode body = frame.path("body");
-    if (!body.isTextual()) {
+    if (!body.isMissingNode() && !body.isTextual()) {
       c.send(error(ref, "invalid-input", "body: must be a string"));
       return;
     }
@@ -236,8 +309,36 @@ public final class RealtimeEndpoint implements Handler<ServerWebSocket>, AutoClo
       c.send(error(ref, "invalid-input", "clientId: must be a string"));
       return;
     }
-    MessageStore.Appended appended = chat.send(p.userId(), conversationId, body.asText(),
-        clientId.isTextual() ? Optional.of(clientId.asText()) : Optional.empty());
+    JsonNode rootNode = frame.path("threadRootId");
+    Optional<Long> threadRootId = Optional.empty();
+    if (!rootNode.isMissingNode()) {
+      long rootId = id(rootNode);
+      if (rootId < 0) {
+        c.send(error(ref, "invalid-input", "threadRootId: must be a message id"));
+        return;
+      }
+      threadRootId = Optional.of(rootId);
+    }
+    JsonNode attachmentNodes = frame.path("attachmentIds");
+    List<Long> attachmentIds = new ArrayList<>();
+    if (!attachmentNodes.isMissingNode()) {
+      if (!attachmentNodes.isArray()) {
+        c.send(error(ref, "invalid-input", "attachmentIds: must be a list of attachment ids"));
+        return;
+      }
+      // One more than allowed is enough for the service to refuse the count, as over REST.
+      for (int i = 0; i < attachmentNodes.size() && i <= AttachmentService.PER_MESSAGE_MAX; i++) {
+        long attachmentId = id(attachmentNodes.get(i));
+        if (attachmentId < 0) {
+          c.send(error(ref, "invalid-input", "attachmentIds[" + i + "]: must be an attachment id"));
+          return;
+        }
+        attachmentIds.add(attachmentId);
+      }
+    }
+    // Without a body the service says it is required, unless there are attachments.
+    MessageStore.Appended appended = chat.send(p.userId(), conversationId, body.isTextual() ? body.asText() : null,
+        clientId.isTextual() ? Optional.of(clientId.asText()) : Optional.empty(), threadRootId, List.copyOf(attachmentIds));
     Map<String, Object> ack = new LinkedHashMap<>();
     ack.put("type", "ack");
     ref.ifPresent(r -> ack.put("ref", r));
@@ -263,6 +364,29 @@ public final class RealtimeEndpoint implements Handler<ServerWebSocket>, AutoClo
     }
   }
 
+  /** A device reports online or away; repeats are ignored, changes are rate-limited. */
+  private void presence(Connection c, JsonNode frame, Optional<String> ref) {
+    if (c.state() != Connection.State.LIVE) {
+      c.close(PROTOCOL_VIOLATION, "presence before hello");
+      return;
+    }
+    JsonNode status = frame.path("status");
+    Optional<PresenceStatus> reported = status.isTextual() ? PresenceStatus.ofDevice(status.asText()) : Optional.empty();
+    if (reported.isEmpty()) {
+      c.send(error(ref, "invalid-input", "status: must be online or away"));
+      return;
+    }
+    if (reported.get() == c.presence()) {
+      return;
+    }
+    if (!c.allowPresenceChange()) {
+      c.send(error(ref, "rate-limited", "too many presence changes; at most " + Connection.PRESENCE_CHANGES + " per minute"));
+      return;
+    }
+    c.presence(reported.get());
+    presence.report(c.principal().userId(), c.deviceId(), reported.get());
+  }
+
   private static long id(JsonNode node) {
     if (!node.isTextual() || !node.asText().matches("[0-9]{1,19}")) {
       return -1;
@@ -276,13 +400,16 @@ public final class RealtimeEndpoint implements Handler<ServerWebSocket>, AutoClo
 
   /** Pings, closes silent connections, and cuts off connections whose session was revoked. */
   private void sweep() {
-    long silentLimit = heartbeat.toNanos() * 5 / 2;
+    long silentLimit = deadAfter().toNanos();
     for (Connection c : connections) {
       if (c.silentNanos() > silentLimit) {
         c.close(HEARTBEAT_TIMEOUT, "no answer to pings");
         continue;
       }
       c.ping();
+      if (c.state() == Connection.State.LIVE) {
+        c.inbound().execute(() -> keepAlive(c));
+      }
       if (c.state() == Connection.State.LIVE && c.token() != null) {
         try {
           authenticator.authenticate(c.token());
@@ -293,6 +420,54 @@ public final class RealtimeEndpoint implements Handler<ServerWebSocket>, AutoClo
         }
       }
     }
+    reconcilePresence();
+  }
+
+  /**
+   * Also run by the sweep: every announced user's presence is re-derived, which is what marks the
+   * users of a stopped node offline once their devices expire.
+   */
+  private void reconcilePresence() {
+    try {
+      presence.reconcileAll();
+    } catch (RuntimeException e) {
+      LOG.warn("presence reconciliation failed: {}", e.getMessage());
+    }
+  }
+
+  /** The heartbeat of a live connection: its device entry, and its workspace subjects. On its executor. */
+  private void keepAlive(Connection c) {
+    if (c.state() != Connection.State.LIVE) {
+      return;
+    }
+    long userId = c.principal().userId();
+    try {
+      presence.refresh(userId, c.deviceId(), c.presence());
+      Set<Long> now = new HashSet<>(chat.workspacesOf(userId));
+      Set<Long> followed = new HashSet<>();
+      for (String subject : List.copyOf(c.following())) {
+        if (Presence.isWorkspaceSubject(subject)) {
+          followed.add(Long.parseLong(subject.substring(subject.lastIndexOf('.') + 1)));
+        }
+      }
+      for (long w : now) {
+        if (!followed.contains(w)) {
+          hub.followWorkspace(c, w);
+        }
+      }
+      for (long w : followed) {
+        if (!now.contains(w)) {
+          hub.unfollowWorkspace(c, w);
+        }
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("heartbeat of a connection of user {} failed: {}", userId, e.getMessage());
+    }
+  }
+
+  /** How long a connection may stay silent before it is closed, and a device's presence entry lives. */
+  private Duration deadAfter() {
+    return heartbeat.multipliedBy(5).dividedBy(2);
   }
 
   private static String error(Optional<String> ref, String code, String detail) {
@@ -316,13 +491,20 @@ public final class RealtimeEndpoint implements Handler<ServerWebSocket>, AutoClo
     return s.length() > 40 ? s.substring(0, 40) + "…" : s;
   }
 
-  /** Closes every connection with 1001 (going away) so clients reconnect elsewhere and resume. */
+  /**
+   * Closes every connection with 1001 (going away) so clients reconnect elsewhere and resume,
+   * and takes this node's devices out of presence at once rather than when they expire.
+   */
   @Override
   public void close() {
     vertx.cancelTimer(sweepTimer);
-    for (Connection c : connections) {
+    List<Connection> open = List.copyOf(connections);
+    for (Connection c : open) {
       c.close((short) 1001, "server shutting down");
     }
     workers.shutdown();
+    for (Connection c : open) {
+      leave(c); // idempotent, also where the close handler got to it first
+    }
   }
 }

@@ -9,6 +9,8 @@ import java.util.List;
 public final class ServerSettings implements SettingsCatalog {
   public static final Setting<String> DATA_DIR = Setting.text("data-dir", "./data",
       "Directory for the embedded database and blobs.");
+  public static final Setting<String> BLOBS_DIR = Setting.text("blobs.dir", "",
+      "Directory of the file blob store (attachments); empty: `<data-dir>/blobs`. Nodes of a cluster share one (e.g. a shared volume).");
   public static final Setting<String> DATABASE_URL = Setting.text("database.url", "",
       "Shared database: `postgresql://user:password@host:5432/db` or a JDBC URL. Empty: SQLite at `<data-dir>/ultrachat.db`.");
   public static final Setting<Integer> DATABASE_POOL_SIZE = Setting.integer("database.pool-size", 16, 1, 1000,
@@ -22,6 +24,6 @@ public final class ServerSettings implements SettingsCatalog {
 
   @Override
   public List<Setting<?>> settings() {
-    return List.of(DATA_DIR, DATABASE_URL, DATABASE_POOL_SIZE, DATABASE_CONNECT_TIMEOUT, SERVICES, NODE_ID);
+    return List.of(DATA_DIR, BLOBS_DIR, DATABASE_URL, DATABASE_POOL_SIZE, DATABASE_CONNECT_TIMEOUT, SERVICES, NODE_ID);
   }
 }

@@ -19,6 +19,8 @@ import io.ultrachat.chat.ChatSettings;
 import io.ultrachat.gateway.Gateway;
 import io.ultrachat.gateway.ReadinessCheck;
 import io.ultrachat.gateway.StaticContent;
+import io.ultrachat.kernel.blob.BlobStore;
+import io.ultrachat.kernel.blob.FileBlobStore;
 import io.ultrachat.kernel.bus.Bus;
 import io.ultrachat.kernel.bus.InProcessBus;
 import io.ultrachat.kernel.config.Settings;
@@ -36,6 +38,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -55,6 +58,7 @@ public final class UltraChatServer implements AutoCloseable {
   private Gateway gateway;
   private RealtimeEndpoint realtime;
   private AuthModule auth;
+  private ChatModule chat;
   private int port;
 
   private UltraChatServer(Settings settings) {
@@ -106,11 +110,10 @@ public final class UltraChatServer implements AutoCloseable {
     auth = new AuthModule(settings, authDb, clock, ids);
 
     List<Endpoint> endpoints = new ArrayList<>(auth.endpoints());
-    ChatModule chat = null;
     if (services.contains("chat")) {
       Database chatDb = openDatabase("chat", ChatSettings.DATABASE_URL.key(), settings.get(ChatSettings.DATABASE_URL));
       chat = new ChatModule(settings, chatDb, clock, ids, auth.directory(), bus,
-          new CaffeineCacheFactory(metrics, clock, CacheSettings.globalMaxItems(settings)));
+          new CaffeineCacheFactory(metrics, clock, CacheSettings.globalMaxItems(settings)), blobStore());
       resources.add(chat);
       endpoints.addAll(chat.endpoints());
     }
@@ -124,7 +127,10 @@ public final class UltraChatServer implements AutoCloseable {
       if (chat == null) {
         throw new IllegalArgumentException("invalid setting services: realtime needs chat in the same process in this build");
       }
-      realtime = new RealtimeEndpoint(vertx, settings, auth.authenticator(), chat.realtime(), bus);
+      // Presence lives in memory on one node; a shared store (Redis) comes with multi-node deployments.
+      realtime = new RealtimeEndpoint(vertx, settings, auth.authenticator(), chat.realtime(), bus,
+          new io.ultrachat.kernel.kv.InMemoryKeyValue(clock));
+      endpoints.addAll(realtime.endpoints());
       webSockets.put(RealtimeEndpoint.PATH, realtime);
       endpoints.add(io.ultrachat.realtime.AsyncApiDocument.endpoint());
     }
@@ -134,6 +140,18 @@ public final class UltraChatServer implements AutoCloseable {
   }
 
   private final Map<String, Database> databases = new LinkedHashMap<>();
+
+  /** The blob store: files under {@code blobs.dir}, by default {@code <data-dir>/blobs}. */
+  private BlobStore blobStore() {
+    String configured = settings.get(ServerSettings.BLOBS_DIR).strip();
+    Path dir = configured.isEmpty() ? Path.of(settings.get(ServerSettings.DATA_DIR)).resolve("blobs") : Path.of(configured);
+    try {
+      return new FileBlobStore(dir);
+    } catch (java.io.UncheckedIOException e) {
+      throw new IllegalArgumentException("invalid setting " + (configured.isEmpty() ? ServerSettings.DATA_DIR.key()
+          : ServerSettings.BLOBS_DIR.key()) + ": cannot use " + dir.toAbsolutePath() + " for blobs (" + e.getMessage() + ")", e);
+    }
+  }
 
   /**
    * Opens (once per distinct URL) the database for a service, chosen by {@link DatabaseChoice}.
@@ -171,6 +189,11 @@ public final class UltraChatServer implements AutoCloseable {
 
   public AuthModule auth() {
     return auth;
+  }
+
+  /** The Chat service, if this process runs it (tests use it to run maintenance on demand). */
+  public Optional<ChatModule> chat() {
+    return Optional.ofNullable(chat);
   }
 
   public List<String> routes() {

@@ -112,6 +112,11 @@ public final class TestServer implements AutoCloseable {
     return dataDir;
   }
 
+  /** The JDBC URL of the server's database, for tests that check what was (not) stored. */
+  public String jdbcUrl() {
+    return schemaUrl.orElseGet(() -> "jdbc:sqlite:" + dataDir.resolve("ultrachat.db"));
+  }
+
   @Override
   public void close() {
     server.close();

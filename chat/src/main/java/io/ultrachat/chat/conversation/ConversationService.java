@@ -216,6 +216,21 @@ public final class ConversationService {
 
   /** The channels the caller may see, by name, then the caller's direct conversations, oldest first, with mention counts. */
   public List<ConversationView> list(long actor, long workspaceId) {
+    List<ConversationView> out = readable(actor, workspaceId);
+    Map<Long, Long> counts = mentions.mentionCounts(actor);
+    return out.stream()
+        .map(v -> v.isMember() ? new ConversationView(v.conversation(), v.workspaceMember(), v.membership(),
+            counts.getOrDefault(v.conversation().id(), 0L)) : v)
+        .toList();
+  }
+
+  /**
+   * Every conversation of the workspace the caller may read, by the rule of {@link #view}: the
+   * channels (by name), then the caller's direct conversations (oldest first); mention counts 0.
+   *
+   * @throws NotFound {@code workspace-not-found} if the caller is not in the workspace
+   */
+  public List<ConversationView> readable(long actor, long workspaceId) {
     WorkspaceMember me = workspaces.requireMember(actor, workspaceId);
     Map<Long, ConversationMember> mine = conversations.membershipsInWorkspace(workspaceId, actor).stream()
         .collect(Collectors.toMap(ConversationMember::conversationId, Function.identity()));
@@ -228,10 +243,7 @@ public final class ConversationService {
         .filter(c -> mine.containsKey(c.id()))
         .map(c -> new ConversationView(c, me, Optional.of(mine.get(c.id()))))
         .forEach(out::add);
-    Map<Long, Long> counts = mentions.mentionCounts(actor);
-    return out.stream()
-        .map(v -> v.isMember() ? new ConversationView(v.conversation(), me, v.membership(), counts.getOrDefault(v.conversation().id(), 0L)) : v)
-        .toList();
+    return out;
   }
 
   public ConversationView update(long actor, long conversationId, Optional<String> name, Optional<String> topic,

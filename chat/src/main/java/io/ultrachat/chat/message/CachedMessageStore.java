@@ -43,6 +43,19 @@ public final class CachedMessageStore implements MessageStore {
     versions.put(conversationId, nextVersion.incrementAndGet());
   }
 
+  /**
+   * Forgets the cached pages of a conversation whose messages were removed around this store
+   * (retention deletes rows directly), so this node's next read goes to the database.
+   */
+  public void invalidate(long conversationId) {
+    bump(conversationId);
+  }
+
+  /** Forgets every cached page, e.g. after retention dropped whole partitions. */
+  public void invalidateAll() {
+    pages.invalidateAll();
+  }
+
   @Override
   public Appended append(NewMessage message) {
     return store.append(message);

@@ -1,6 +1,7 @@
 package io.ultrachat.chat.message;
 
 import io.ultrachat.store.jdbc.Database;
+import io.ultrachat.store.jdbc.Dialect;
 import io.ultrachat.store.jdbc.DuplicateKeyException;
 import io.ultrachat.store.jdbc.Sql;
 import java.sql.ResultSet;
@@ -8,18 +9,26 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
  * {@link MessageStore} on SQLite or PostgreSQL (where {@code messages} is partitioned by
  * month, see {@link MessagePartitions}).
  *
- * <p>An append increments the conversation's {@code last_seq} with {@code UPDATE … RETURNING};
- * the row lock that takes serialises appends per conversation and makes the sequence
- * gapless, because a rolled-back append also rolls back its increment. Idempotency keys live in
- * {@code chat_message_keys} (not partitioned, so its primary key is global); two racing appends
- * with one client id collide there, and the loser returns the winner's message.
+ * <p>Appends are group-committed ({@link GroupCommit}): concurrent appends are collected while
+ * the previous batch commits and are written together in one transaction (multi-row inserts,
+ * one commit, one WAL flush), and each caller returns only after that commit. The batch locks
+ * its conversations' rows ({@code SELECT … FOR UPDATE} in id order on PostgreSQL), assigns each
+ * conversation's next sequence numbers in submission order and writes the new {@code last_seq}:
+ * the row lock serialises appends per conversation and keeps the sequence gapless, because a
+ * rolled-back batch also rolls back its increments. Idempotency keys live in
+ * {@code chat_message_keys} (not partitioned, so its primary key is global) and are looked up
+ * under those locks; a client id used twice in one batch is stored once. If a batch fails as a
+ * whole, its messages are retried one transaction each, where two racing appends with one
+ * client id collide on the key and the loser returns the winner's message.
  */
 public final class JdbcMessageStore implements MessageStore {
   private static final String COLUMNS = "m.id, m.thread_id, m.seq, m.user_id, m.body, m.created_at, m.edited_at, m.deleted_at,"
@@ -27,8 +36,12 @@ public final class JdbcMessageStore implements MessageStore {
   /** Messages with their thread root, if they are replies. */
   private static final String FROM = " FROM messages m LEFT JOIN chat_thread_replies tr ON tr.reply_id = m.id";
 
+  /** Most appends committed in one transaction. */
+  static final int BATCH_MAX = 256;
+
   private final Database db;
   private final MessagePartitions partitions;
+  private final GroupCommit<NewMessage, Appended> appends = new GroupCommit<>("chat-append", BATCH_MAX, this::appendAll);
 
   public JdbcMessageStore(Database db, MessagePartitions partitions) {
     this.db = db;
@@ -38,6 +51,165 @@ public final class JdbcMessageStore implements MessageStore {
   @Override
   public Appended append(NewMessage m) {
     partitions.ensureCovers(m.createdAt());
+    return appends.submit(m);
+  }
+
+  /**
+   * Appends messages in one transaction, answering each separately: a message that cannot be
+   * appended (unknown conversation, refused thread root) fails alone, and a client id used
+   * twice in the batch stores the first message and replays it for the second. If the
+   * transaction fails anyway (a client-id race with another node, a lost connection), each
+   * message is retried in a transaction of its own, so only the culprit fails.
+   */
+  List<GroupCommit.Outcome<Appended>> appendAll(List<NewMessage> batch) {
+    try {
+      // Normally done by append() already: a set lookup per message.
+      batch.forEach(m -> partitions.ensureCovers(m.createdAt()));
+      return db.write(sql -> appendTogether(sql, batch));
+    } catch (RuntimeException batchFailed) {
+      List<GroupCommit.Outcome<Appended>> out = new ArrayList<>(batch.size());
+      for (NewMessage m : batch) {
+        try {
+          out.add(GroupCommit.Outcome.of(appendAlone(m)));
+        } catch (RuntimeException e) {
+          out.add(GroupCommit.Outcome.failed(e));
+        }
+      }
+      return out;
+    }
+  }
+
+  /** Who used which client id where: the idempotency key of an append. */
+  private record ClientKey(long conversationId, long userId, String clientId) {
+    static Optional<ClientKey> of(NewMessage m) {
+      return m.clientId().map(c -> new ClientKey(m.conversationId(), m.userId(), c));
+    }
+  }
+
+  private List<GroupCommit.Outcome<Appended>> appendTogether(Sql sql, List<NewMessage> batch) throws SQLException {
+    int n = batch.size();
+    List<GroupCommit.Outcome<Appended>> out = new ArrayList<>(Collections.nCopies(n, null));
+    Map<Long, Long> locked = lockConversations(sql, batch);
+    Map<Long, Long> lastSeqs = new HashMap<>(locked);
+    Map<ClientKey, Long> used = usedClientIds(sql, batch);
+
+    // Decide each message in submission order: replay, duplicate of an earlier one, refused, or new.
+    Map<ClientKey, Integer> firstUse = new HashMap<>();
+    int[] replayOf = new int[n];
+    long[] seqs = new long[n];
+    List<Integer> fresh = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      NewMessage m = batch.get(i);
+      replayOf[i] = -1;
+      Optional<ClientKey> key = ClientKey.of(m);
+      if (key.isPresent() && used.containsKey(key.get())) {
+        Optional<Message> earlier = find(sql, m.conversationId(), used.get(key.get()));
+        if (earlier.isPresent()) {
+          out.set(i, GroupCommit.Outcome.of(new Appended(earlier.get(), true)));
+          continue;
+        }
+      }
+      if (key.isPresent() && firstUse.containsKey(key.get())) {
+        replayOf[i] = firstUse.get(key.get());
+        continue;
+      }
+      Long last = lastSeqs.get(m.conversationId());
+      if (last == null) {
+        out.set(i, GroupCommit.Outcome.failed(new IllegalArgumentException("no conversation " + m.conversationId())));
+        continue;
+      }
+      if (m.threadRootId().isPresent()) {
+        try {
+          checkRoot(sql, m.conversationId(), m.threadRootId().get());
+        } catch (ThreadRootRefused e) {
+          out.set(i, GroupCommit.Outcome.failed(e));
+          continue;
+        }
+      }
+      seqs[i] = last + 1;
+      lastSeqs.put(m.conversationId(), seqs[i]);
+      int index = i;
+      key.ifPresent(k -> firstUse.put(k, index));
+      fresh.add(i);
+    }
+
+    // Write the new messages: one round trip per table, then what only some messages have.
+    List<Object[]> messageRows = new ArrayList<>();
+    List<Object[]> indexRows = new ArrayList<>();
+    List<Object[]> keyRows = new ArrayList<>();
+    for (int i : fresh) {
+      NewMessage m = batch.get(i);
+      Object at = sql.time(m.createdAt());
+      messageRows.add(new Object[] {m.id(), m.conversationId(), seqs[i], m.userId(), m.body(), at});
+      indexRows.add(new Object[] {m.id(), m.conversationId(), seqs[i], at});
+      if (m.clientId().isPresent()) {
+        keyRows.add(new Object[] {m.conversationId(), m.userId(), m.clientId().get(), m.id(), at});
+      }
+    }
+    sql.batch("INSERT INTO messages (id, thread_id, seq, user_id, body, created_at) VALUES (?, ?, ?, ?, ?, ?)", messageRows);
+    sql.batch("INSERT INTO chat_message_index (message_id, thread_id, seq, created_at) VALUES (?, ?, ?, ?)", indexRows);
+    sql.batch("INSERT INTO chat_message_keys (thread_id, user_id, client_id, message_id, created_at) VALUES (?, ?, ?, ?, ?)", keyRows);
+    for (int i : fresh) {
+      NewMessage m = batch.get(i);
+      out.set(i, GroupCommit.Outcome.of(writeDetails(sql, m, seqs[i])));
+    }
+    List<Object[]> seqRows = new ArrayList<>();
+    lastSeqs.forEach((conversationId, last) -> {
+      if (!last.equals(locked.get(conversationId))) {
+        seqRows.add(new Object[] {last, conversationId});
+      }
+    });
+    sql.batch("UPDATE chat_conversations SET last_seq = ? WHERE id = ?", seqRows);
+
+    for (int i = 0; i < n; i++) {
+      if (replayOf[i] >= 0) {
+        out.set(i, GroupCommit.Outcome.of(new Appended(out.get(replayOf[i]).value().message(), true)));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Locks the batch's conversations and reads their last sequence numbers; unknown ones are
+   * absent. On PostgreSQL the rows are locked in id order, so concurrent batches (other nodes)
+   * cannot deadlock; on SQLite the transaction already excludes every other writer.
+   */
+  private static Map<Long, Long> lockConversations(Sql sql, List<NewMessage> batch) throws SQLException {
+    List<Long> ids = batch.stream().map(NewMessage::conversationId).distinct().sorted().toList();
+    String placeholders = String.join(", ", Collections.nCopies(ids.size(), "?"));
+    String lock = sql.dialect() == Dialect.POSTGRESQL ? " FOR UPDATE" : "";
+    Map<Long, Long> lastSeqs = new HashMap<>();
+    for (long[] row : sql.query("SELECT id, last_seq FROM chat_conversations WHERE id IN (" + placeholders + ") ORDER BY id" + lock,
+        rs -> new long[] {rs.getLong(1), rs.getLong(2)}, ids.toArray())) {
+      lastSeqs.put(row[0], row[1]);
+    }
+    return lastSeqs;
+  }
+
+  /** The messages already stored under the batch's client ids, by key; read under the conversations' locks. */
+  private static Map<ClientKey, Long> usedClientIds(Sql sql, List<NewMessage> batch) throws SQLException {
+    List<ClientKey> keys = batch.stream().map(ClientKey::of).flatMap(Optional::stream).distinct().toList();
+    Map<ClientKey, Long> used = new HashMap<>();
+    if (keys.isEmpty()) {
+      return used;
+    }
+    List<Object> params = new ArrayList<>(keys.size() * 3);
+    for (ClientKey k : keys) {
+      params.add(k.conversationId());
+      params.add(k.userId());
+      params.add(k.clientId());
+    }
+    String values = String.join(", ", Collections.nCopies(keys.size(), "(?, ?, ?)"));
+    for (Map.Entry<ClientKey, Long> e : sql.query("SELECT thread_id, user_id, client_id, message_id FROM chat_message_keys"
+        + " WHERE (thread_id, user_id, client_id) IN (VALUES " + values + ")",
+        rs -> Map.entry(new ClientKey(rs.getLong(1), rs.getLong(2), rs.getString(3)), rs.getLong(4)), params.toArray())) {
+      used.put(e.getKey(), e.getValue());
+    }
+    return used;
+  }
+
+  /** The single-message transaction: the fallback when a batch fails as a whole. */
+  private Appended appendAlone(NewMessage m) {
     try {
       return db.write(sql -> {
         Optional<Message> existing = byClientId(sql, m);
@@ -58,16 +230,25 @@ public final class JdbcMessageStore implements MessageStore {
           sql.update("INSERT INTO chat_message_keys (thread_id, user_id, client_id, message_id, created_at) VALUES (?, ?, ?, ?, ?)",
               m.conversationId(), m.userId(), m.clientId().get(), m.id(), sql.time(m.createdAt()));
         }
-        writeMentions(sql, m.id(), m.conversationId(), seq, m.userId(), m.mentions());
-        Optional<ThreadSummary> thread = m.threadRootId().isEmpty() ? Optional.empty()
-            : Optional.of(writeReply(sql, m.threadRootId().get(), m));
-        return new Appended(new Message(m.id(), m.conversationId(), seq, m.userId(), Optional.of(m.body()), m.createdAt(),
-            Optional.empty(), Optional.empty(), m.threadRootId()), false, thread);
+        return writeDetails(sql, m, seq);
       });
     } catch (DuplicateKeyException race) {
       // A concurrent append with the same client id committed first.
       return db.read(sql -> byClientId(sql, m)).map(x -> new Appended(x, true)).orElseThrow(() -> race);
     }
+  }
+
+  /**
+   * What a new message has besides its rows in {@code messages}, {@code chat_message_index} and
+   * {@code chat_message_keys}: its mentions and, for a reply, its thread link and summary. Both
+   * append paths call this once per new message, in the message's transaction.
+   */
+  private static Appended writeDetails(Sql sql, NewMessage m, long seq) throws SQLException {
+    writeMentions(sql, m.id(), m.conversationId(), seq, m.userId(), m.mentions());
+    Optional<ThreadSummary> thread = m.threadRootId().isEmpty() ? Optional.empty()
+        : Optional.of(writeReply(sql, m.threadRootId().get(), m));
+    return new Appended(new Message(m.id(), m.conversationId(), seq, m.userId(), Optional.of(m.body()), m.createdAt(),
+        Optional.empty(), Optional.empty(), m.threadRootId()), false, thread);
   }
 
   /** Refuses a root that is unknown in the conversation, deleted or itself a reply. */

@@ -1,19 +1,31 @@
 package io.ultrachat.chat.message;
 
+import io.ultrachat.chat.attachment.Attachment;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
  * What a message shows besides its stored fields, as one caller sees it: reactions (ordered by
- * first use), whom it mentions, whether it is pinned and, on thread roots, the thread's summary.
- * Read per request, never cached with the message (see {@link CachedMessageStore}).
+ * first use), whom it mentions, whether it is pinned, on thread roots the thread's summary, and
+ * its attachments (in upload order). Read per request, never cached with the message (see
+ * {@link CachedMessageStore}).
  */
-public record MessageExtras(List<Reaction> reactions, Mentions mentions, boolean pinned, Optional<ThreadSummary> thread) {
+public record MessageExtras(List<Reaction> reactions, Mentions mentions, boolean pinned, Optional<ThreadSummary> thread,
+    List<Attachment> attachments) {
   public static final MessageExtras NONE = new MessageExtras(List.of(), Mentions.NONE, false);
 
   public MessageExtras {
     reactions = List.copyOf(reactions);
+    attachments = List.copyOf(attachments);
+  }
+
+  public MessageExtras(List<Reaction> reactions, Mentions mentions, boolean pinned, Optional<ThreadSummary> thread) {
+    this(reactions, mentions, pinned, thread, List.of());
+  }
+
+  public MessageExtras withAttachments(List<Attachment> list) {
+    return new MessageExtras(reactions, mentions, pinned, thread, list);
   }
 
   public MessageExtras(List<Reaction> reactions, Mentions mentions, boolean pinned) {
@@ -27,6 +39,16 @@ public record MessageExtras(List<Reaction> reactions, Mentions mentions, boolean
   public record Batch(Map<Long, MessageExtras> byMessage) {
     public MessageExtras of(long messageId) {
       return byMessage.getOrDefault(messageId, NONE);
+    }
+
+    /** These extras with each message's attachments added. */
+    public Batch withAttachments(Map<Long, List<Attachment>> attachments) {
+      if (attachments.isEmpty()) {
+        return this;
+      }
+      Map<Long, MessageExtras> merged = new java.util.HashMap<>(byMessage);
+      attachments.forEach((id, list) -> merged.put(id, of(id).withAttachments(list)));
+      return new Batch(merged);
     }
   }
 }

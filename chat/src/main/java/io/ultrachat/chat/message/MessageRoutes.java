@@ -16,7 +16,7 @@ import java.util.Optional;
 
 /** Messages of a conversation: send (idempotent with a client id; a reply with a thread root), history, one message, its thread, edit, delete. */
 public final class MessageRoutes implements ServiceEndpoints {
-  record SendMessageRequest(String body, String clientId, String threadRootId) {}
+  record SendMessageRequest(String body, String clientId, String threadRootId, List<String> attachmentIds) {}
 
   record EditMessageRequest(String body) {}
 
@@ -53,9 +53,30 @@ public final class MessageRoutes implements ServiceEndpoints {
     SendMessageRequest body = r.body(SendMessageRequest.class);
     Optional<String> clientId = Optional.ofNullable(body.clientId());
     Optional<Long> threadRootId = Optional.ofNullable(body.threadRootId()).map(MessageRoutes::threadRootId);
-    MessageStore.Appended appended = messages.send(actor(r), conversationId(r), body.body(), clientId, threadRootId);
+    MessageStore.Appended appended = messages.send(actor(r), conversationId(r), body.body(), clientId, threadRootId,
+        attachmentIds(body.attachmentIds()));
     MessageJson json = MessageJson.of(appended.message(), clientId, messages.extras(actor(r), appended.message()));
     return appended.replayed() ? ApiResponse.ok(json) : ApiResponse.created(json);
+  }
+
+  /** The ids of {@code attachmentIds}, in order; at most a few more than allowed are parsed, the service refuses the count. */
+  private static List<Long> attachmentIds(List<String> raw) {
+    if (raw == null) {
+      return List.of();
+    }
+    List<Long> out = new java.util.ArrayList<>();
+    for (int i = 0; i < raw.size() && i <= io.ultrachat.chat.attachment.AttachmentService.PER_MESSAGE_MAX; i++) {
+      String id = raw.get(i);
+      if (id == null || id.isEmpty() || id.length() > 19 || !id.chars().allMatch(ch -> ch >= '0' && ch <= '9')) {
+        throw InvalidInput.field("attachmentIds[" + i + "]", "must be an attachment id");
+      }
+      try {
+        out.add(Long.parseLong(id));
+      } catch (NumberFormatException e) {
+        throw InvalidInput.field("attachmentIds[" + i + "]", "must be an attachment id");
+      }
+    }
+    return out;
   }
 
   private static long threadRootId(String raw) {

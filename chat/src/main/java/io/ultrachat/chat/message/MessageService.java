@@ -2,6 +2,7 @@ package io.ultrachat.chat.message;
 
 import io.ultrachat.chat.ChatEvents;
 import io.ultrachat.chat.ChatViews.MessageJson;
+import io.ultrachat.chat.attachment.AttachmentService;
 import io.ultrachat.chat.conversation.ConversationService;
 import io.ultrachat.chat.conversation.ConversationView;
 import io.ultrachat.kernel.error.Conflict;
@@ -32,9 +33,11 @@ public final class MessageService {
   private final ChatEvents events;
   private final ExtrasStore extras;
   private final MentionParser mentions;
+  private final AttachmentService attachments;
 
   public MessageService(MessageStore messages, ConversationService conversations, IdGenerator ids, Clock clock, ChatEvents events,
-      ExtrasStore extras, MentionParser mentions) {
+      ExtrasStore extras, MentionParser mentions, AttachmentService attachments) {
+    this.attachments = attachments;
     this.extras = extras;
     this.mentions = mentions;
     this.messages = messages;
@@ -64,7 +67,20 @@ public final class MessageService {
    */
   public MessageStore.Appended send(long actor, long conversationId, String body, Optional<String> clientId,
       Optional<Long> threadRootId) {
-    String text = body(body);
+    return send(actor, conversationId, body, clientId, threadRootId, List.of());
+  }
+
+  /**
+   * {@link #send(long, long, String, Optional, Optional)} with attachments the sender uploaded to
+   * the conversation (see {@link AttachmentService#claim} for the rules); with at least one, the
+   * body may be empty. The attachments are claimed for the new message's id before it is appended
+   * and released if the append fails or turns out to be a retry, so a committed message always has
+   * the attachments it was sent with.
+   */
+  public MessageStore.Appended send(long actor, long conversationId, String body, Optional<String> clientId,
+      Optional<Long> threadRootId, List<Long> attachmentIds) {
+    String text = attachmentIds.isEmpty() ? body(body) : bodyBesideAttachments(body);
+    attachments.checkIds(attachmentIds);
     clientId.ifPresent(id -> {
       if (!CLIENT_ID.matcher(id).matches()) {
         throw InvalidInput.field("clientId", "must be 1 to 64 of letters, digits, '.', '_', ':' or '-'");
@@ -82,26 +98,43 @@ public final class MessageService {
       }
       throw new Conflict("conversation-archived", "the conversation is archived");
     }
-    if (threadRootId.isPresent() && clientId.isPresent()) {
-      // A retry of a reply that committed answers as the original, whatever happened to the root since.
+    if ((threadRootId.isPresent() || !attachmentIds.isEmpty()) && clientId.isPresent()) {
+      // A retry of a reply, or of a send whose attachments the original now holds, that committed
+      // answers as the original, whatever happened to the root since.
       Optional<Message> earlier = messages.findByClientId(conversationId, actor, clientId.get());
       if (earlier.isPresent()) {
         return new MessageStore.Appended(earlier.get(), true);
       }
     }
+    long id = ids.next();
+    attachments.claim(actor, conversationId, id, attachmentIds);
+    Mentions mentioned = mentions.parse(conversationId, text);
     MessageStore.Appended appended;
     try {
-      appended = messages.append(new MessageStore.NewMessage(ids.next(), conversationId, actor, clientId, text,
-          Clocks.nowMillis(clock), mentions.parse(conversationId, text), threadRootId));
-    } catch (MessageStore.ThreadRootRefused e) {
-      throw switch (e.reason()) {
-        case NOT_FOUND -> notFound();
-        case DELETED -> new Conflict("message-deleted", "the thread's root message was deleted");
-        case NESTED -> InvalidInput.field("threadRootId", "must not be a reply: threads are one level deep");
-      };
+      appended = messages.append(new MessageStore.NewMessage(id, conversationId, actor, clientId, text,
+          Clocks.nowMillis(clock), mentioned, threadRootId));
+    } catch (RuntimeException e) {
+      if (!attachmentIds.isEmpty()) {
+        attachments.release(id);
+      }
+      if (e instanceof MessageStore.ThreadRootRefused refused) {
+        throw switch (refused.reason()) {
+          case NOT_FOUND -> notFound();
+          case DELETED -> new Conflict("message-deleted", "the thread's root message was deleted");
+          case NESTED -> InvalidInput.field("threadRootId", "must not be a reply: threads are one level deep");
+        };
+      }
+      throw e;
+    }
+    if (appended.replayed() && !attachmentIds.isEmpty()) {
+      attachments.release(id);
     }
     if (!appended.replayed()) {
-      events.messageCreated(appended.message(), MessageJson.of(appended.message(), extras(NOBODY, appended.message())));
+      // A new message has no reactions, pin or thread of its own yet and its mentions are the ones
+      // just stored, so its extras need no reading back (four queries per send) unless it has attachments.
+      MessageExtras fresh = attachmentIds.isEmpty() ? new MessageExtras(List.of(), mentioned, false)
+          : extras(NOBODY, appended.message());
+      events.messageCreated(appended.message(), MessageJson.of(appended.message(), fresh));
       Optional<Long> root = appended.message().threadRootId();
       if (root.isPresent() && appended.thread().isPresent()) {
         events.threadUpdated(conversationId, root.get(), appended.thread().get());
@@ -128,6 +161,14 @@ public final class MessageService {
     List<Message> replies = messages.replies(conversationId, rootId, after, limit + 1);
     boolean more = replies.size() > limit;
     return new Thread(root, more ? List.copyOf(replies.subList(0, limit)) : replies, more);
+  }
+
+  /** The text beside attachments: may be absent or blank (stored empty), otherwise as {@link #body}. */
+  private static String bodyBesideAttachments(String body) {
+    if (body == null || body.isBlank()) {
+      return "";
+    }
+    return body(body);
   }
 
   private static String body(String body) {
@@ -170,16 +211,19 @@ public final class MessageService {
       long before = request.before().orElse(last + 1);
       page = messages.before(conversationId, before, limit);
     }
-    // Sequences are gapless and messages are never removed from the sequence (a deletion
-    // leaves a tombstone), so what lies on either side follows from the page's ends.
+    // Sequences are gapless and a deletion leaves a tombstone, so what lies after the page follows
+    // from its end. Retention does remove the oldest messages, so whether any lie before it is
+    // asked of the store (one indexed row, cached with the pages).
     boolean moreBefore;
     boolean moreAfter;
     if (page.isEmpty()) {
       long pivot = request.after().map(a -> a + 1).or(request::around).or(request::before).orElse(last + 1);
-      moreBefore = Math.min(pivot - 1, last) >= 1;
+      long below = Math.min(pivot, last + 1);
+      moreBefore = below > 1 && !messages.before(conversationId, below, 1).isEmpty();
       moreAfter = pivot <= last && request.before().isPresent();
     } else {
-      moreBefore = page.getFirst().seq() > 1;
+      long first = page.getFirst().seq();
+      moreBefore = first > 1 && !messages.before(conversationId, first, 1).isEmpty();
       moreAfter = page.getLast().seq() < last;
     }
     return new Page(page, moreBefore, moreAfter);
@@ -209,6 +253,7 @@ public final class MessageService {
     }
     boolean wasLive = !m.deleted();
     messages.delete(conversationId, messageId, Clocks.nowMillis(clock)).filter(x -> wasLive).ifPresent(events::messageDeleted);
+    attachments.deleteFor(messageId);
   }
 
   /** One message as the caller sees it; 404 if the caller may not see the conversation or there is no such message. */
@@ -219,7 +264,8 @@ public final class MessageService {
 
   /** Reactions, mentions and pin flags of messages of one conversation, as {@code viewer} sees them. */
   public MessageExtras.Batch extras(long viewer, long conversationId, List<Message> page) {
-    return extras.extras(conversationId, page.stream().map(Message::id).toList(), viewer);
+    List<Long> messageIds = page.stream().map(Message::id).toList();
+    return extras.extras(conversationId, messageIds, viewer).withAttachments(attachments.byMessages(messageIds));
   }
 
   public MessageExtras extras(long viewer, Message m) {

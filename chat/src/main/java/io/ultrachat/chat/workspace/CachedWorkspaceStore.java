@@ -34,6 +34,16 @@ public final class CachedWorkspaceStore implements WorkspaceStore {
   }
 
   @Override
+  public boolean update(long workspaceId, Optional<String> name, Optional<Optional<Integer>> retentionDays) {
+    return store.update(workspaceId, name, retentionDays);
+  }
+
+  @Override
+  public List<Workspace> listWithRetention() {
+    return store.listWithRetention();
+  }
+
+  @Override
   public List<WorkspaceWithRole> listForUser(long userId) {
     return store.listForUser(userId);
   }

@@ -13,12 +13,32 @@ import io.ultrachat.kernel.http.ServiceEndpoints;
 import io.ultrachat.kernel.id.Ids;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** Workspaces and their members. */
 public final class WorkspaceRoutes implements ServiceEndpoints {
   record CreateWorkspaceRequest(String name) {}
 
   record PutMemberRequest(String role) {}
+
+  /**
+   * The PATCH body. A class with setters rather than a record, because an absent
+   * {@code retentionDays} (leave it) must be told apart from {@code null} (keep messages forever).
+   */
+  static final class UpdateWorkspaceRequest {
+    private Optional<String> name = Optional.empty();
+    private boolean nameNull;
+    private Optional<Optional<Long>> retentionDays = Optional.empty();
+
+    public void setName(String name) {
+      this.nameNull = name == null;
+      this.name = Optional.ofNullable(name);
+    }
+
+    public void setRetentionDays(Long retentionDays) {
+      this.retentionDays = Optional.of(Optional.ofNullable(retentionDays));
+    }
+  }
 
   private final WorkspaceService workspaces;
 
@@ -37,6 +57,7 @@ public final class WorkspaceRoutes implements ServiceEndpoints {
             workspaces.list(r.requirePrincipal().userId()).stream().map(WorkspaceJson::of).toList()))),
         Endpoint.of(HttpMethod.GET, "/api/v1/workspaces/{workspaceId}", read,
             r -> ApiResponse.ok(WorkspaceJson.of(workspaces.get(r.requirePrincipal().userId(), workspaceId(r))))),
+        Endpoint.of(HttpMethod.PATCH, "/api/v1/workspaces/{workspaceId}", write, this::update),
         Endpoint.of(HttpMethod.GET, "/api/v1/workspaces/{workspaceId}/members", read, r -> ApiResponse.ok(Map.of("members",
             workspaces.members(r.requirePrincipal().userId(), workspaceId(r)).stream().map(MemberJson::of).toList()))),
         Endpoint.of(HttpMethod.PUT, "/api/v1/workspaces/{workspaceId}/members/{userId}", write, this::putMember),
@@ -44,6 +65,15 @@ public final class WorkspaceRoutes implements ServiceEndpoints {
           workspaces.removeMember(r.requirePrincipal().userId(), workspaceId(r), userId(r));
           return ApiResponse.noContent();
         }));
+  }
+
+  private ApiResponse update(ApiRequest r) {
+    UpdateWorkspaceRequest body = r.body(UpdateWorkspaceRequest.class);
+    if (body.nameNull) {
+      throw InvalidInput.field("name", "must not be null");
+    }
+    return ApiResponse.ok(WorkspaceJson.of(workspaces.update(r.requirePrincipal().userId(), workspaceId(r), body.name,
+        body.retentionDays)));
   }
 
   private ApiResponse putMember(ApiRequest r) {

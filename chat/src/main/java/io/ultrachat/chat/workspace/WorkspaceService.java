@@ -5,12 +5,14 @@ import io.ultrachat.auth.api.UserSummary;
 import io.ultrachat.chat.conversation.ConversationStore;
 import io.ultrachat.kernel.error.Conflict;
 import io.ultrachat.kernel.error.Forbidden;
+import io.ultrachat.kernel.error.InvalidInput;
 import io.ultrachat.kernel.error.NotFound;
 import io.ultrachat.kernel.id.IdGenerator;
 import io.ultrachat.kernel.time.Clocks;
 import io.ultrachat.kernel.validation.Input;
 import java.time.Clock;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Workspaces and their members. Anything about a workspace the caller does not belong to is
@@ -56,6 +58,41 @@ public final class WorkspaceService {
     WorkspaceMember m = requireMember(actor, workspaceId);
     Workspace w = workspaces.find(workspaceId).orElseThrow(() -> new NotFound("workspace-not-found", "workspace not found"));
     return new WorkspaceStore.WorkspaceWithRole(w, m.role());
+  }
+
+  /**
+   * Renames the workspace and/or sets how long its messages are kept; owners and admins only.
+   * Older messages go at the next daily maintenance (and at start), not at once.
+   *
+   * @param retentionDays present to change it: a number of days from {@value Workspace#RETENTION_DAYS_MIN} to
+   *     {@value Workspace#RETENTION_DAYS_MAX}, or empty to keep messages forever
+   * @throws NotFound if the caller is not in the workspace
+   * @throws Forbidden {@code workspace-admin-required} if they are not an owner or admin
+   * @throws InvalidInput if neither is given or a value is refused
+   */
+  public WorkspaceStore.WorkspaceWithRole update(long actor, long workspaceId, Optional<String> name,
+      Optional<Optional<Long>> retentionDays) {
+    WorkspaceMember me = requireMember(actor, workspaceId);
+    if (name.isEmpty() && retentionDays.isEmpty()) {
+      throw new InvalidInput("invalid-input", "name one of: name, retentionDays");
+    }
+    if (!me.role().manages()) {
+      throw new Forbidden("workspace-admin-required", "only workspace owners and admins change the workspace");
+    }
+    Optional<String> label = name.map(n -> Input.label("name", n, NAME_MAX));
+    Optional<Optional<Integer>> days = retentionDays.map(d -> d.map(WorkspaceService::retentionDays));
+    if (!workspaces.update(workspaceId, label, days)) {
+      throw new NotFound("workspace-not-found", "workspace not found");
+    }
+    return get(actor, workspaceId);
+  }
+
+  private static int retentionDays(long days) {
+    if (days < Workspace.RETENTION_DAYS_MIN || days > Workspace.RETENTION_DAYS_MAX) {
+      throw InvalidInput.field("retentionDays", "must be between " + Workspace.RETENTION_DAYS_MIN + " and "
+          + Workspace.RETENTION_DAYS_MAX + " days, or null to keep messages forever");
+    }
+    return (int) days;
   }
 
   public List<MemberProfile> members(long actor, long workspaceId) {

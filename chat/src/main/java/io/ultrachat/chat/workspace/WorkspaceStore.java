@@ -11,6 +11,17 @@ public interface WorkspaceStore {
 
   Optional<Workspace> find(long workspaceId);
 
+  /**
+   * Changes what is present: the name, and the retention ({@code Optional.of(Optional.empty())}
+   * keeps messages forever).
+   *
+   * @return false if there is no such workspace
+   */
+  boolean update(long workspaceId, Optional<String> name, Optional<Optional<Integer>> retentionDays);
+
+  /** The workspaces that have a retention policy, by id. */
+  List<Workspace> listWithRetention();
+
   /** The workspaces a user belongs to, with their role, oldest first. */
   List<WorkspaceWithRole> listForUser(long userId);
 

@@ -425,6 +425,72 @@ public abstract class MessageStoreContract extends StoreContract {
   }
 
   @Test
+  void concurrentAppendsToSeveralConversationsAreGaplessInEach() {
+    int threads = 12;
+    int perThread = 30;
+
+    List<Concurrently.Outcome<List<Message>>> outcomes = Concurrently.race(threads, t -> () -> {
+      List<Message> mine = new ArrayList<>();
+      for (int i = 0; i < perThread; i++) {
+        long id = 20_000L + t * 1_000L + i;
+        long conversation = (t + i) % 3 == 0 ? RANDOM : GENERAL;
+        mine.add(store.append(withClientId(id, conversation, ALICE + t, "c-" + i, "t" + t + " #" + i, BASE.plusMillis(id)))
+            .message());
+      }
+      return mine;
+    });
+
+    assertThat(outcomes).allMatch(Concurrently.Outcome::succeeded, "every append succeeded");
+    List<Message> returned = outcomes.stream().flatMap(o -> o.value().stream()).toList();
+    assertThat(returned).extracting(Message::id).doesNotHaveDuplicates().hasSize(threads * perThread);
+    for (long conversation : List.of(GENERAL, RANDOM)) {
+      List<Long> seqs = returned.stream().filter(m -> m.conversationId() == conversation).map(Message::seq).sorted().toList();
+      assertThat(seqs).containsExactlyElementsOf(LongStream.rangeClosed(1, seqs.size()).boxed().toList());
+      assertThat(lastSeq(conversation)).isEqualTo(seqs.size());
+      assertThat(store.after(conversation, 0, 1_000)).extracting(Message::seq).containsExactlyElementsOf(seqs);
+    }
+    for (Concurrently.Outcome<List<Message>> o : outcomes) {
+      for (long conversation : List.of(GENERAL, RANDOM)) {
+        assertThat(o.value()).filteredOn(m -> m.conversationId() == conversation).extracting(Message::seq).isSorted();
+      }
+    }
+    assertThat(countRows("messages")).isEqualTo(threads * perThread);
+    assertThat(countRows("chat_message_keys")).isEqualTo(threads * perThread);
+  }
+
+  @Test
+  void concurrentRetriesOfManyClientIdsStoreEachOnce() {
+    int threads = 10;
+    int clientIds = 20;
+
+    // Every thread sends the same twenty client ids (as retries from several tabs would), in a
+    // different order each, so batches mix first uses, in-batch repeats and replays of committed ones.
+    List<Concurrently.Outcome<List<Appended>>> outcomes = Concurrently.race(threads, t -> () -> {
+      List<Appended> mine = new ArrayList<>();
+      for (int i = 0; i < clientIds; i++) {
+        int k = (i * 7 + t) % clientIds;
+        long id = 30_000L + t * 100L + k;
+        mine.add(store.append(withClientId(id, GENERAL, ALICE, "retry-" + k, "from " + t, BASE.plusMillis(id))));
+      }
+      return mine;
+    });
+
+    assertThat(outcomes).allMatch(Concurrently.Outcome::succeeded, "every append succeeded");
+    List<Appended> all = outcomes.stream().flatMap(o -> o.value().stream()).toList();
+    assertThat(all).filteredOn(a -> !a.replayed()).hasSize(clientIds);
+    List<Message> stored = store.after(GENERAL, 0, 1_000);
+    assertThat(stored).extracting(Message::seq).containsExactlyElementsOf(LongStream.rangeClosed(1, clientIds).boxed().toList());
+    // Whoever sent a client id, and whenever, got the one message stored under it.
+    for (Appended a : all) {
+      assertThat(stored).contains(a.message());
+    }
+    assertThat(all.stream().map(a -> a.message().id()).distinct()).hasSize(clientIds);
+    assertThat(countRows("messages")).isEqualTo(clientIds);
+    assertThat(countRows("chat_message_keys")).isEqualTo(clientIds);
+    assertThat(lastSeq(GENERAL)).isEqualTo(clientIds);
+  }
+
+  @Test
   void concurrentAppendsWithOneClientIdStoreExactlyOneMessage() {
     int threads = 8;
 

@@ -65,6 +65,32 @@ public abstract class WorkspaceStoreContract extends StoreContract {
     assertThat(store.find(101)).isEmpty();
   }
 
+  // --- update / retention ---
+
+  @Test
+  void updateRenamesAndSetsOrClearsTheRetentionPolicy() {
+    store.create(workspace(100, "acme", ALICE, 0));
+    store.create(new Workspace(101, "globex", BOB, BASE, java.util.Optional.of(90)));
+
+    assertThat(store.update(100, java.util.Optional.of("Acme 2"), java.util.Optional.of(java.util.Optional.of(30)))).isTrue();
+    assertThat(store.find(100).orElseThrow().name()).isEqualTo("Acme 2");
+    assertThat(store.find(100).orElseThrow().retentionDays()).contains(30);
+    assertThat(store.listForUser(ALICE).getFirst().workspace().retentionDays()).contains(30);
+    assertThat(store.listWithRetention()).extracting(Workspace::id).containsExactly(100L, 101L);
+
+    assertThat(store.update(100, java.util.Optional.empty(), java.util.Optional.of(java.util.Optional.empty()))).isTrue();
+    assertThat(store.find(100).orElseThrow().retentionDays()).isEmpty();
+    assertThat(store.find(100).orElseThrow().name()).as("untouched").isEqualTo("Acme 2");
+    assertThat(store.listWithRetention()).extracting(Workspace::id).containsExactly(101L);
+    assertThat(store.find(101).orElseThrow().retentionDays()).contains(90);
+  }
+
+  @Test
+  void updateOfAnUnknownWorkspaceReportsFalse() {
+    assertThat(store.update(999, java.util.Optional.of("x"), java.util.Optional.empty())).isFalse();
+    assertThat(store.update(999, java.util.Optional.empty(), java.util.Optional.empty())).isFalse();
+  }
+
   // --- listForUser ---
 
   @Test

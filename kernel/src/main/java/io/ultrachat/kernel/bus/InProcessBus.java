@@ -1,10 +1,15 @@
 package io.ultrachat.kernel.bus;
 
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -13,17 +18,24 @@ import org.slf4j.LoggerFactory;
 /**
  * The embedded {@link Bus}: subscriptions in this JVM.
  *
- * <p>Design notes. Each subscription owns a bounded queue ({@code queueCapacity}) drained by
- * its own virtual thread, so a slow handler delays only itself and delivery stays in publish
- * order. A publish that finds a queue full drops the message for that subscription and counts
- * it ({@link #dropped()}), matching the at-most-once contract; publishers never block. Matching
- * walks the subscription list, which is fine for the tens of patterns one node holds.
+ * <p>Design notes. Each subscription owns a bounded queue ({@code queueCapacity}) drained in
+ * publish order by a virtual thread that exists only while the queue has messages, so a slow
+ * handler delays only itself and an idle subscription costs a few small objects (the realtime
+ * edge holds one per connected user). A publish that finds a queue full drops the message for
+ * that subscription and counts it ({@link #dropped()}), matching the at-most-once contract;
+ * publishers never block. Subscriptions to a concrete subject are found by a map lookup; only
+ * patterns with wildcards are matched one by one, so a publish costs the same with tens of
+ * thousands of subject subscriptions as with ten.
  */
 public final class InProcessBus implements Bus {
   private static final Logger LOG = LoggerFactory.getLogger(InProcessBus.class);
 
   private final int queueCapacity;
-  private final List<Sub> subscriptions = new CopyOnWriteArrayList<>();
+  /** Subscriptions to concrete subjects, by subject. */
+  private final Map<String, List<Sub>> exact = new ConcurrentHashMap<>();
+  /** Subscriptions to patterns with {@code *} or {@code >}. */
+  private final List<Sub> wildcards = new CopyOnWriteArrayList<>();
+  private final Executor drainers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("bus-", 0).factory());
   private final AtomicLong dropped = new AtomicLong();
   private volatile boolean closed;
 
@@ -45,9 +57,15 @@ public final class InProcessBus implements Bus {
       throw new IllegalStateException("the bus is closed");
     }
     BusMessage message = new BusMessage(subject, payload);
-    for (Sub s : subscriptions) {
-      if (Subjects.matches(s.pattern, subject) && !s.queue.offer(message)) {
-        dropped.incrementAndGet();
+    List<Sub> subs = exact.get(subject);
+    if (subs != null) {
+      for (Sub s : subs) {
+        s.offer(message);
+      }
+    }
+    for (Sub s : wildcards) {
+      if (Subjects.matches(s.pattern, subject)) {
+        s.offer(message);
       }
     }
   }
@@ -58,10 +76,26 @@ public final class InProcessBus implements Bus {
     if (closed) {
       throw new IllegalStateException("the bus is closed");
     }
-    Sub sub = new Sub(pattern, handler, new ArrayBlockingQueue<>(queueCapacity));
-    subscriptions.add(sub);
-    sub.thread = Thread.ofVirtual().name("bus-" + pattern).start(sub::drain);
+    Sub sub = new Sub(pattern, handler);
+    if (isWildcard(pattern)) {
+      wildcards.add(sub);
+    } else {
+      exact.compute(pattern, (p, list) -> {
+        List<Sub> out = list == null ? new CopyOnWriteArrayList<>() : list;
+        out.add(sub);
+        return out;
+      });
+    }
     return sub;
+  }
+
+  private static boolean isWildcard(String pattern) {
+    for (String token : pattern.split("\\.")) {
+      if (token.equals("*") || token.equals(">")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Messages dropped because a subscriber's queue was full. */
@@ -72,39 +106,60 @@ public final class InProcessBus implements Bus {
   @Override
   public void close() {
     closed = true;
-    for (Sub s : subscriptions) {
-      s.close();
-    }
+    wildcards.forEach(Sub::close);
+    exact.values().forEach(list -> list.forEach(Sub::close));
   }
 
   private final class Sub implements Subscription {
     final String pattern;
     final Consumer<BusMessage> handler;
-    final BlockingQueue<BusMessage> queue;
-    volatile Thread thread;
+    final Queue<BusMessage> queue = new ConcurrentLinkedQueue<>();
+    /** Messages queued and not yet taken by the handler; bounded by the capacity. */
+    final AtomicInteger queued = new AtomicInteger();
+    final AtomicBoolean draining = new AtomicBoolean();
     volatile boolean active = true;
 
-    Sub(String pattern, Consumer<BusMessage> handler, BlockingQueue<BusMessage> queue) {
+    Sub(String pattern, Consumer<BusMessage> handler) {
       this.pattern = pattern;
       this.handler = handler;
-      this.queue = queue;
     }
 
-    void drain() {
-      while (active) {
+    void offer(BusMessage m) {
+      if (!active) {
+        return;
+      }
+      if (queued.incrementAndGet() > queueCapacity) {
+        queued.decrementAndGet();
+        dropped.incrementAndGet();
+        return;
+      }
+      queue.add(m);
+      startDrainer();
+    }
+
+    private void startDrainer() {
+      if (draining.compareAndSet(false, true)) {
+        drainers.execute(this::drain);
+      }
+    }
+
+    /** Hands queued messages to the handler one at a time, in order, then ends. */
+    private void drain() {
+      try {
         BusMessage m;
-        try {
-          m = queue.poll(1, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-          return;
+        while (active && (m = queue.poll()) != null) {
+          queued.decrementAndGet();
+          try {
+            handler.accept(m);
+          } catch (RuntimeException e) {
+            LOG.error("bus handler for '{}' failed on '{}'", pattern, m.subject(), e);
+          }
         }
-        if (m == null || !active) {
-          continue;
-        }
-        try {
-          handler.accept(m);
-        } catch (RuntimeException e) {
-          LOG.error("bus handler for '{}' failed on '{}'", pattern, m.subject(), e);
+      } finally {
+        draining.set(false);
+        // A message queued after the last poll found the drainer still running: drain it now.
+        if (active && !queue.isEmpty()) {
+          startDrainer();
         }
       }
     }
@@ -112,10 +167,14 @@ public final class InProcessBus implements Bus {
     @Override
     public void close() {
       active = false;
-      subscriptions.remove(this);
-      Thread t = thread;
-      if (t != null) {
-        t.interrupt();
+      queue.clear();
+      if (isWildcard(pattern)) {
+        wildcards.remove(this);
+      } else {
+        exact.computeIfPresent(pattern, (p, list) -> {
+          list.remove(this);
+          return list.isEmpty() ? null : list;
+        });
       }
     }
   }

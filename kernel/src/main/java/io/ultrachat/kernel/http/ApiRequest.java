@@ -2,6 +2,7 @@ package io.ultrachat.kernel.http;
 
 import io.ultrachat.kernel.error.InvalidInput;
 import io.ultrachat.kernel.error.Unauthenticated;
+import java.io.InputStream;
 import java.util.Optional;
 
 /** What a handler sees of an HTTP request. Implemented by the gateway. */
@@ -23,6 +24,17 @@ public interface ApiRequest {
 
   /** Like {@link #body} but an absent body gives empty instead of an error. */
   <T> Optional<T> optionalBody(Class<T> type);
+
+  /**
+   * The raw body of an endpoint declared with a {@link RawBody}, streamed as it arrives: never
+   * more than {@link RawBody#maxBytes()} bytes (reading past them fails, and the gateway answers
+   * 413 whatever the handler does). Reads block, which is fine on the handler's virtual thread.
+   *
+   * @throws IllegalStateException on an endpoint that takes JSON
+   */
+  default InputStream bodyStream() {
+    throw new IllegalStateException("this endpoint takes a JSON body; declare a RawBody to stream one");
+  }
 
   Optional<Principal> principal();
 

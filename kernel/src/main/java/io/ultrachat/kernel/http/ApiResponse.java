@@ -3,8 +3,8 @@ package io.ultrachat.kernel.http;
 import java.util.Map;
 
 /**
- * What a handler returns. {@code body} is serialized as JSON; a {@code null} body means no
- * content.
+ * What a handler returns. {@code body} is serialized as JSON, or streamed as it is if it is a
+ * {@link BinaryContent}; a {@code null} body means no content.
  */
 public record ApiResponse(int status, Object body, Map<String, String> headers) {
   public ApiResponse {

@@ -141,6 +141,8 @@ abstract class AuthorizationMatrixContract extends ChatApiTestBase {
     //                 OUT  GUEST GST_IN NON  MEMBER ADMIN
     int[] read = s(404, 200, 200, 200, 200, 200);
     wsRow("GET", w, (t, u) -> api.get(ws(workspace), u.token), read);
+    wsRow("PATCH", w, (t, u) -> api.patch(ws(workspace), Map.of("retentionDays", 3650), u.token), s(404, 403, 403, 403, 403, 200));
+    wsRow("GET", w + "/search", (t, u) -> api.get(ws(workspace) + "/search?q=target", u.token), read);
     wsRow("GET", w + "/members", (t, u) -> api.get(ws(workspace) + "/members", u.token), read);
     wsRow("PUT", w + "/members/{userId}", (t, u) -> put(ws(workspace) + "/members/" + user("joiner" + names.incrementAndGet()).id,
         Map.of("role", "member"), u.token), s(404, 403, 403, 403, 403, 200));

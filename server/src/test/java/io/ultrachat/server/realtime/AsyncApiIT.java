@@ -31,11 +31,11 @@ import org.junit.jupiter.api.Test;
  */
 class AsyncApiIT {
   private static final Path PROTOCOL = Path.of("..", "docs", "protocol.md");
-  private static final Set<String> CLIENT_FRAMES = Set.of("hello", "send", "typing", "ping");
+  private static final Set<String> CLIENT_FRAMES = Set.of("hello", "send", "typing", "presence", "ping");
   private static final Set<String> SERVER_FRAMES = Set.of("ready", "event", "resync", "ack", "error", "pong");
   private static final Set<String> EVENTS = Set.of("message.created", "message.edited", "message.deleted", "member.joined",
       "member.left", "conversation.changed", "read.updated", "typing", "reaction.added", "reaction.removed", "message.pinned",
-      "message.unpinned", "thread.updated");
+      "message.unpinned", "thread.updated", "presence.changed");
 
   private static TestServer server;
   private static FrameSchemas schemas;

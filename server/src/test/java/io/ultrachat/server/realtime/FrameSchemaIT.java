@@ -104,6 +104,17 @@ class FrameSchemaIT {
     a.send(Map.of("type", "typing", "conversationId", general));
     assertThat(bb.awaitEvent("typing").path("event").path("conversationId").asText()).isEqualTo(general);
 
+    // presence → a presence.changed event for everyone sharing the workspace.
+    String aliceId = a.userId;
+    a.send(Map.of("type", "presence", "status", "away"));
+    JsonNode away = bb.await(f -> "presence.changed".equals(f.path("event").path("type").asText())
+        && aliceId.equals(f.path("event").path("userId").asText()) && "away".equals(f.path("event").path("status").asText()))
+        .path("event");
+    assertThat(away.path("workspaceId").asText()).isEqualTo(workspace);
+    a.send(Map.of("type", "presence", "ref", "back", "status", "online"));
+    bb.await(f -> "presence.changed".equals(f.path("event").path("type").asText())
+        && aliceId.equals(f.path("event").path("userId").asText()) && "online".equals(f.path("event").path("status").asText()));
+
     // REST changes → message.edited, message.deleted, read.updated, conversation.changed, member.left, member.joined.
     String second = api.get(conv + "/messages", alice).ok(200).json().path("messages").get(1).path("id").asText();
     String third = api.get(conv + "/messages", alice).ok(200).json().path("messages").get(2).path("id").asText();
@@ -164,6 +175,15 @@ class FrameSchemaIT {
     assertThat(unknown.path("code").asText()).isEqualTo("conversation-not-found");
     assertThat(unknown.has("ref")).isFalse();
 
+    // A reply over the WebSocket: send with threadRootId → ack, then message.created and thread.updated.
+    a.send(Map.of("type", "send", "ref", "t1", "conversationId", general, "body", "a reply over the socket", "clientId", "c-t1",
+        "threadRootId", second));
+    assertThat(a.await(type("ack")).path("ref").asText()).isEqualTo("t1");
+    assertThat(bb.await(f -> "message.created".equals(f.path("event").path("type").asText())
+        && f.path("event").path("message").has("threadRootId")).path("event").path("message").path("body").asText())
+        .isEqualTo("a reply over the socket");
+    assertThat(bb.awaitEvent("thread.updated").path("event").path("replyCount").asLong()).isEqualTo(2);
+
     // Whatever else arrived is validated too.
     for (Session s : sessions) {
       s.drain(Duration.ofMillis(300));
@@ -173,9 +193,9 @@ class FrameSchemaIT {
     assertThat(sentTypes).as("client frame types sent").isEqualTo(schemas.clientFrameTypes());
     assertThat(receivedTypes).as("server frame types received").isEqualTo(schemas.serverFrameTypes());
     assertThat(receivedEvents).as("event types received").isEqualTo(schemas.eventTypes());
-    assertThat(schemas.clientFrameTypes()).hasSize(4);
+    assertThat(schemas.clientFrameTypes()).hasSize(5);
     assertThat(schemas.serverFrameTypes()).hasSize(6);
-    assertThat(schemas.eventTypes()).hasSize(13);
+    assertThat(schemas.eventTypes()).hasSize(14);
     assertThat(validated).isGreaterThan(40);
   }
 
@@ -200,6 +220,7 @@ class FrameSchemaIT {
     s.send(hello);
     JsonNode ready = s.await(type("ready"));
     assertThat(ready.path("protocol").asInt()).isEqualTo(1);
+    s.userId = ready.path("userId").asText();
     return s;
   }
 
@@ -210,6 +231,7 @@ class FrameSchemaIT {
   /** A connection whose every frame, sent or received, is validated against the document. */
   private final class Session implements AutoCloseable {
     private final WsClient client;
+    private String userId;
 
     Session(WsClient client) {
       this.client = client;

@@ -6,7 +6,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.ultrachat.server.Api;
 import io.ultrachat.server.TestServer;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -179,12 +183,93 @@ class RealtimeIT {
   }
 
   @Test
+  void aSendWithThreadRootIdRepliesInTheThreadLikeRest() throws Exception {
+    String root = api.post("/api/v1/conversations/" + general + "/messages", Map.of("body", "lunch?"), alice).ok(201).json()
+        .path("id").asText();
+    try (WsClient a = connect(alice, Map.of()); WsClient b = connect(bob, Map.of())) {
+      Map<String, Object> reply = new LinkedHashMap<>();
+      reply.put("type", "send");
+      reply.put("ref", "t1");
+      reply.put("conversationId", general);
+      reply.put("body", "count me in");
+      reply.put("clientId", "reply-1");
+      reply.put("threadRootId", root);
+      a.send(reply);
+      JsonNode ack = a.next("ack");
+      assertThat(ack.path("ref").asText()).isEqualTo("t1");
+      assertThat(ack.path("seq").asLong()).isEqualTo(2);
+      assertThat(ack.path("replayed").asBoolean()).isFalse();
+      JsonNode created = b.nextEvent("message.created");
+      assertThat(created.path("message").path("id").asText()).isEqualTo(ack.path("messageId").asText());
+      assertThat(created.path("message").path("threadRootId").asText()).isEqualTo(root);
+      JsonNode thread = b.nextEvent("thread.updated");
+      assertThat(thread.path("rootId").asText()).isEqualTo(root);
+      assertThat(thread.path("replyCount").asLong()).isEqualTo(1);
+
+      // A retry with the same clientId answers with the original and stores nothing new.
+      reply.put("ref", "t2");
+      a.send(reply);
+      JsonNode again = a.next("ack");
+      assertThat(again.path("replayed").asBoolean()).isTrue();
+      assertThat(again.path("messageId").asText()).isEqualTo(ack.path("messageId").asText());
+      assertThat(b.drain(Duration.ofMillis(300))).noneMatch(f -> "thread.updated".equals(f.path("event").path("type").asText()));
+    }
+    JsonNode replies = api.get("/api/v1/conversations/" + general + "/messages/" + root + "/thread", bob).ok(200).json()
+        .path("replies");
+    assertThat(replies).hasSize(1);
+    assertThat(replies.get(0).path("body").asText()).isEqualTo("count me in");
+  }
+
+  @Test
+  void badThreadRootsGetErrorFramesAndNothingIsStored() throws Exception {
+    String conv = "/api/v1/conversations/" + general + "/messages";
+    String root = api.post(conv, Map.of("body", "root"), alice).ok(201).json().path("id").asText();
+    String reply = api.post(conv, Map.of("body", "reply", "threadRootId", root), alice).ok(201).json().path("id").asText();
+    String gone = api.post(conv, Map.of("body", "soon deleted"), alice).ok(201).json().path("id").asText();
+    api.delete(conv + "/" + gone, alice).ok(204);
+    String elsewhere = api.post("/api/v1/workspaces/" + workspace + "/conversations", Map.of("kind", "public", "name", "random"), alice)
+        .ok(201).json().path("id").asText();
+    String foreign = api.post("/api/v1/conversations/" + elsewhere + "/messages", Map.of("body", "other room"), alice).ok(201).json()
+        .path("id").asText();
+    Map<Object, String> cases = new LinkedHashMap<>();
+    cases.put("abc", "invalid-input");
+    cases.put(42, "invalid-input");
+    cases.put("12345678901234567890", "invalid-input");
+    cases.put("", "invalid-input");
+    cases.put("999999", "message-not-found");
+    cases.put(foreign, "message-not-found");
+    cases.put(reply, "invalid-input");
+    cases.put(gone, "message-deleted");
+    try (WsClient a = connect(alice, Map.of())) {
+      int i = 0;
+      for (Map.Entry<Object, String> c : cases.entrySet()) {
+        String ref = "bad-" + i++;
+        Map<String, Object> frame = new LinkedHashMap<>();
+        frame.put("type", "send");
+        frame.put("ref", ref);
+        frame.put("conversationId", general);
+        frame.put("body", "a reply that must not be stored");
+        frame.put("threadRootId", c.getKey());
+        a.send(frame);
+        JsonNode error = a.next("error");
+        assertThat(error.path("ref").asText()).isEqualTo(ref);
+        assertThat(error.path("code").asText()).as("threadRootId %s", c.getKey()).isEqualTo(c.getValue());
+      }
+      assertThat(a.drain(Duration.ofMillis(200))).noneMatch(f -> "ack".equals(f.path("type").asText()));
+    }
+    JsonNode messages = api.get(conv, alice).ok(200).json().path("messages");
+    assertThat(messages).hasSize(3);
+    assertThat(messages).noneMatch(m -> "a reply that must not be stored".equals(m.path("body").asText()));
+    assertThat(api.get(conv + "/" + root + "/thread", alice).ok(200).json().path("replies")).hasSize(1);
+  }
+
+  @Test
   void aSlowConsumerIsCutOffWith4008WithoutSlowingOthers() throws Exception {
     WsClient slow = WsClient.connectWithoutReading(server.baseUrl());
     slow.send(Map.of("type", "hello", "token", bob));
+    int sent = 0;
     try (WsClient fast = connect(alice, Map.of())) {
       String big = "y".repeat(4000);
-      int sent = 0;
       // The slow client reads nothing; once the kernel's socket buffers and its 64 KiB outbound
       // buffer are full, the server must cut it off. Bounded: at most 3,000 messages.
       while (!slow.isClosedByServer() && sent < 3000) {
@@ -198,6 +283,48 @@ class RealtimeIT {
         assertThat(fast.nextEvent("message.created").path("seq").asLong()).isEqualTo(i);
       }
     }
+
+    // The slow client resumes from what it got and ends up with every message exactly once:
+    // replayed if few were missed, else told to resync and fetching the rest over REST.
+    TreeMap<Long, String> got = new TreeMap<>();
+    for (JsonNode f : slow.drain(Duration.ofMillis(300))) {
+      if ("message.created".equals(f.path("event").path("type").asText())) {
+        long seq = f.path("event").path("seq").asLong();
+        assertThat(got.isEmpty() ? 1 : got.lastKey() + 1).as("seqs before the cut-off arrive in order").isEqualTo(seq);
+        got.put(seq, f.path("event").path("message").path("id").asText());
+      }
+    }
+    long lastSeen = got.isEmpty() ? 0 : got.lastKey();
+    assertThat(lastSeen).isLessThan(sent);
+    try (WsClient again = connect(bob, Map.of(general, lastSeen))) {
+      List<JsonNode> missed = new ArrayList<>();
+      JsonNode first = again.next(f -> "resync".equals(f.path("type").asText())
+          || "message.created".equals(f.path("event").path("type").asText()), Duration.ofSeconds(10));
+      if ("resync".equals(first.path("type").asText())) {
+        assertThat(first.path("fromSeq").asLong()).isEqualTo(lastSeen + 1);
+        long after = lastSeen;
+        while (true) {
+          JsonNode page = api.get("/api/v1/conversations/" + general + "/messages?after=" + after + "&limit=200", bob).ok(200).json();
+          page.path("messages").forEach(m -> missed.add(m));
+          if (!page.path("hasMoreAfter").asBoolean()) {
+            break;
+          }
+          after = page.path("messages").get(page.path("messages").size() - 1).path("seq").asLong();
+        }
+      } else {
+        missed.add(first.path("event").path("message"));
+        while (missed.size() < sent - lastSeen) {
+          missed.add(again.nextEvent("message.created").path("message"));
+        }
+      }
+      for (JsonNode m : missed) {
+        String previous = got.put(m.path("seq").asLong(), m.path("id").asText());
+        assertThat(previous).as("seq %s seen twice", m.path("seq").asLong()).isNull();
+      }
+    }
+    assertThat(got.keySet()).hasSize(sent);
+    assertThat(got.firstKey()).isEqualTo(1);
+    assertThat(got.lastKey()).isEqualTo(sent);
   }
 
   @Test

@@ -16,8 +16,14 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
-/** A test client for the realtime protocol: collects frames, sends JSON, reports the close code. */
+/**
+ * A test client for the realtime protocol: collects frames, sends JSON, reports the close code,
+ * and can drop its connection abruptly ({@link #kill}) as a crashing client or network would.
+ */
 final class WsClient implements AutoCloseable {
+  /** One HTTP client for every test socket: each WebSocket still has its own TCP connection. */
+  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
   private final BlockingQueue<JsonNode> frames = new LinkedBlockingQueue<>();
   private final CompletableFuture<Integer> closed = new CompletableFuture<>();
   private final WebSocket socket;
@@ -25,7 +31,7 @@ final class WsClient implements AutoCloseable {
 
   private WsClient(String baseUrl, boolean autoRead) {
     this.autoRead = autoRead;
-    this.socket = HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5))
+    this.socket = HTTP.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5))
         .buildAsync(URI.create(baseUrl.replace("http://", "ws://") + "/api/v1/realtime"), new Listener()).join();
   }
 
@@ -87,6 +93,20 @@ final class WsClient implements AutoCloseable {
 
   void sendRaw(String text) {
     socket.sendText(text, true).join();
+  }
+
+  /**
+   * Drops the connection at once: the TCP socket is closed without a close frame, and frames
+   * received but not yet taken are forgotten, as when a client crashes or its network goes.
+   */
+  void kill() {
+    socket.abort();
+    frames.clear();
+  }
+
+  /** The next frame within the timeout, or null; for readers that handle every frame themselves. */
+  JsonNode poll(Duration timeout) throws InterruptedException {
+    return frames.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
   }
 
   /** Starts reading everything, for a client made with {@link #connectWithoutReading}. */

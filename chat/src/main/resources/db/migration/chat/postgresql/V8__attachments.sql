@@ -1,0 +1,20 @@
+-- Message attachments (PostgreSQL). The bytes live in the blob store under the key
+-- attachments/<id>; this row describes them and says who may see them. Not partitioned.
+--
+-- A row is written before its bytes and byte_size stays NULL until they are stored, so an upload
+-- cut short by a crash leaves a row the daily purge finds, never bytes nobody knows about.
+-- message_id is NULL until a message claims the attachment; claimed_at is when it did. Rows refer
+-- to messages by id (see chat_message_index); the purge removes those whose message is gone.
+CREATE TABLE chat_attachments (
+  id              BIGINT      PRIMARY KEY,
+  conversation_id BIGINT      NOT NULL,
+  uploader_id     BIGINT      NOT NULL,
+  filename        TEXT        NOT NULL,
+  content_type    TEXT        NOT NULL,
+  byte_size       BIGINT      CHECK (byte_size >= 0),
+  created_at      TIMESTAMPTZ NOT NULL,
+  message_id      BIGINT,
+  claimed_at      TIMESTAMPTZ
+);
+CREATE INDEX idx_chat_attachments_message ON chat_attachments (message_id);
+CREATE INDEX idx_chat_attachments_created_at ON chat_attachments (created_at);

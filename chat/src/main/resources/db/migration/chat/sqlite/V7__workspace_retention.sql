@@ -1,0 +1,7 @@
+-- Per-workspace message retention (SQLite; times are epoch milliseconds). retention_days NULL
+-- keeps messages forever; otherwise the daily maintenance deletes the workspace's messages older
+-- than that many days.
+ALTER TABLE chat_workspaces ADD COLUMN retention_days INTEGER CHECK (retention_days BETWEEN 1 AND 36500);
+
+-- Finds a conversation's oldest messages by time; the purge deletes them in batches through it.
+CREATE INDEX idx_chat_message_index_thread_created ON chat_message_index (thread_id, created_at);

@@ -1,0 +1,9 @@
+package io.ultrachat.chat.search;
+
+import io.ultrachat.testkit.store.StoreFixture.Backend;
+
+class PostgresSearchMigrationIT extends SearchMigrationContract {
+  PostgresSearchMigrationIT() {
+    super(Backend.POSTGRESQL);
+  }
+}

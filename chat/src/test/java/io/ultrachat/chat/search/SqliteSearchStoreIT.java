@@ -1,0 +1,9 @@
+package io.ultrachat.chat.search;
+
+import io.ultrachat.testkit.store.StoreFixture.Backend;
+
+class SqliteSearchStoreIT extends SearchStoreContract {
+  SqliteSearchStoreIT() {
+    super(Backend.SQLITE);
+  }
+}

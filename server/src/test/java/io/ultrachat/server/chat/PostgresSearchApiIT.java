@@ -1,0 +1,9 @@
+package io.ultrachat.server.chat;
+
+import io.ultrachat.server.TestServer;
+
+class PostgresSearchApiIT extends SearchApiContract {
+  PostgresSearchApiIT() {
+    super(TestServer.Backend.POSTGRESQL);
+  }
+}

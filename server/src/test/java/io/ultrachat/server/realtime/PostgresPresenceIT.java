@@ -1,0 +1,9 @@
+package io.ultrachat.server.realtime;
+
+import io.ultrachat.server.TestServer;
+
+class PostgresPresenceIT extends PresenceContract {
+  PostgresPresenceIT() {
+    super(TestServer.Backend.POSTGRESQL);
+  }
+}
