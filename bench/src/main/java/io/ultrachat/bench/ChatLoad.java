@@ -92,6 +92,7 @@ public final class ChatLoad {
         --server-pid PID        report that process's CPU time over the measured window
         --label TEXT            stored with the JSON result
         --out FILE              append the JSON result to FILE
+        --timeline true         also print, per second of the measured window, messages and max latency
       idle:
         --connections N         accounts and connections (default 1000; 1..19000)
         --signal-dir D --name G with a script: write D/G.registered, wait for D/go, connect,
@@ -121,7 +122,7 @@ public final class ChatLoad {
   record Options(String mode, URI url, String localAddress, int setupConcurrency, int eventLoops, int warmup, int duration,
       long serverPid, String label, Path out, int connections, Path signalDir, String name, int hold, int senders, int rooms,
       int rate, int inFlight, int bodyBytes, int members, int sendersPerRoom, int readers, int conversations, int messages,
-      int pages, double latestShare, int writeRate) {
+      int pages, double latestShare, int writeRate, boolean timeline) {
 
     static Options parse(String[] args) {
       Map<String, String> m = new LinkedHashMap<>();
@@ -161,7 +162,8 @@ public final class ChatLoad {
           range(m, "body-bytes", 100, 16, 4000),
           members, range(m, "senders-per-room", 1, 1, 100),
           range(m, "readers", 16, 1, 256), range(m, "conversations", 100, 1, 1000), range(m, "messages", 500, 50, 5000),
-          range(m, "pages", 5, 1, 100), Double.parseDouble(take(m, "latest-share", "0.7")), range(m, "write-rate", 0, 0, 100_000));
+          range(m, "pages", 5, 1, 100), Double.parseDouble(take(m, "latest-share", "0.7")), range(m, "write-rate", 0, 0, 100_000),
+          Boolean.parseBoolean(take(m, "timeline", "false")));
       if (!m.isEmpty()) {
         throw new LoadGenerator.Usage("unknown option(s): " + m.keySet());
       }
@@ -543,6 +545,31 @@ public final class ChatLoad {
     cpuAfter = LoadGenerator.Snapshot.take(opt.serverPid);
   }
 
+  /** Per second of the measured window: count and max latency (µs), when --timeline is on. */
+  private final long[] perSecond = new long[302];
+  private final long[] perSecondMax = new long[302];
+
+  private void tick(long latencyMicros) {
+    if (!opt.timeline) {
+      return;
+    }
+    int second = (int) Math.min(perSecond.length - 1, Math.max(0, (System.nanoTime() - measureStart) / NS));
+    synchronized (perSecond) {
+      perSecond[second]++;
+      perSecondMax[second] = Math.max(perSecondMax[second], latencyMicros);
+    }
+  }
+
+  private void printTimeline(String what) {
+    if (!opt.timeline) {
+      return;
+    }
+    System.out.println("timeline (second: " + what + " max-ms):");
+    for (int i = 0; i <= opt.duration && i < perSecond.length; i++) {
+      System.out.printf(Locale.ROOT, "  %3d: %8d %9.1f%n", i, perSecond[i], perSecondMax[i] / 1000.0);
+    }
+  }
+
   private double measuredSeconds() {
     return (measureEnd - measureStart) / 1e9;
   }
@@ -681,6 +708,7 @@ public final class ChatLoad {
             synchronized (ack) {
               ack.recordValue(Math.max(1, Math.min((now - intended) / 1000, ack.getHighestTrackableValue())));
             }
+            tick((now - intended) / 1000);
           }
           if (closed && !stopped) {
             sender.send(frame.build(sender, System.nanoTime()));
@@ -737,6 +765,7 @@ public final class ChatLoad {
     System.out.printf(Locale.ROOT, "ingest: %.1f acked msgs/s over %.1f s (%d errors, %d unanswered); ack latency p50=%s p90=%s p99=%s p99.9=%s max=%s ms; cpu %s%n",
         acked.get() / secs, secs, errors.get(), sent.get() - answered.get(), l.get("p50"), l.get("p90"), l.get("p99"), l.get("p999"),
         l.get("max"), result.get("cpu"));
+    printTimeline("acked");
     closeAll(senders);
     return errors.get() == 0 && sent.get() == answered.get() && closedUnexpectedly.get() == 0 ? 0 : 1;
   }
@@ -820,6 +849,7 @@ public final class ChatLoad {
         synchronized (delivery) {
           delivery.recordValue(Math.max(1, Math.min(now - sentAt, delivery.getHighestTrackableValue())));
         }
+        tick(now - sentAt);
       }
     };
     for (Client client : clients) {
@@ -885,6 +915,7 @@ public final class ChatLoad {
     System.out.printf(Locale.ROOT, "fanout: rooms of %d ×%d: %.1f msgs/s acked, %.1f deliveries/s; send→deliver p50=%s p90=%s p99=%s p99.9=%s max=%s ms;"
             + " %d of %d deliveries, %d closed; cpu %s%n", m, k, acked.get() / secs, delivered.get() / secs, l.get("p50"), l.get("p90"),
         l.get("p99"), l.get("p999"), l.get("max"), deliveredTotal.get(), expected, closedUnexpectedly.get(), result.get("cpu"));
+    printTimeline("deliveries");
     closeAll(clients);
     return errors.get() == 0 && deliveredTotal.get() == expected && closedUnexpectedly.get() == 0 ? 0 : 1;
   }

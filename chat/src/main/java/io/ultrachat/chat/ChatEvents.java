@@ -140,9 +140,14 @@ public final class ChatEvents {
 
   /** The same JSON a {@code message.created} event carries, for replays on resume. */
   public static Map<String, Object> messageCreatedEvent(Message m) {
+    return messageCreatedEvent(m, MessageJson.of(m));
+  }
+
+  /** A {@code message.created} event with the message as given (with its attachments, reactions and thread). */
+  public static Map<String, Object> messageCreatedEvent(Message m, MessageJson json) {
     Map<String, Object> e = event("message.created", m.conversationId());
     e.put("seq", m.seq());
-    e.put("message", MessageJson.of(m));
+    e.put("message", json);
     return e;
   }
 

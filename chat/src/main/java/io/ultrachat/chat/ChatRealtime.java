@@ -62,6 +62,22 @@ public final class ChatRealtime {
     return messageStore.after(conversationId, afterSeq, limit);
   }
 
+  /**
+   * {@code message.created} events for messages being replayed (resume, gap fill), carrying the
+   * same message JSON as live events: attachments, reactions, mentions and thread summary.
+   */
+  public List<Map<String, Object>> createdEvents(long conversationId, List<Message> replayed) {
+    if (replayed.isEmpty()) {
+      return List.of();
+    }
+    List<ChatViews.MessageJson> json = messages.jsonForEveryone(conversationId, replayed);
+    List<Map<String, Object>> out = new java.util.ArrayList<>(replayed.size());
+    for (int i = 0; i < replayed.size(); i++) {
+      out.add(ChatEvents.messageCreatedEvent(replayed.get(i), json.get(i)));
+    }
+    return out;
+  }
+
   /** The conversation's latest sequence number; 0 if it has no messages or does not exist. */
   public long lastSeq(long conversationId) {
     return conversations.find(conversationId).map(c -> c.lastSeq()).orElse(0L);

@@ -17,7 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * while it resumes.
  *
  * <p>Frames for the client are written straight to the socket (Vert.x queues them on the
- * connection's event loop). The socket's write queue is bounded; when it is full the client is
+ * connection's event loop). What waits to be written is bounded; past the bound the client is
  * too slow and is closed with 4008, so it never holds up anyone else. Thread-safe.
  */
 final class Connection {
@@ -45,10 +45,15 @@ final class Connection {
   private double allowance;
   private long allowanceAtNanos = System.nanoTime();
 
-  Connection(ServerWebSocket socket, SerialExecutor inbound, int frameRate) {
+  /** Outbound characters of frames handed to Vert.x and not yet written to the socket. */
+  private final java.util.concurrent.atomic.AtomicLong unwritten = new java.util.concurrent.atomic.AtomicLong();
+  private final long maxQueued;
+
+  Connection(ServerWebSocket socket, SerialExecutor inbound, int frameRate, long maxQueued) {
     this.socket = socket;
     this.inbound = inbound;
     this.frameRate = frameRate;
+    this.maxQueued = maxQueued;
     this.allowance = frameRate * 2.0;
   }
 
@@ -190,16 +195,24 @@ final class Connection {
     }
   }
 
-  /** Writes a frame, or closes the connection as a slow consumer if its buffer is full. */
+  /**
+   * Writes a frame, or closes the connection as a slow consumer when more than
+   * {@code realtime.max-queued-bytes} (counted in characters) wait to be written to its socket.
+   * Counted here rather than asked of {@code socket.writeQueueFull()}: in Vert.x 5 that also turns
+   * true as soon as 16 frames written from other threads wait for the connection's event loop,
+   * which a burst on a busy machine reaches while the client reads perfectly well.
+   */
   void send(String frame) {
     if (socket.isClosed()) {
       return;
     }
-    if (socket.writeQueueFull()) {
+    int size = frame.length();
+    if (unwritten.addAndGet(size) > maxQueued) {
+      unwritten.addAndGet(-size);
       close(SLOW_CONSUMER, "slow consumer: outbound buffer full; reconnect and resume");
       return;
     }
-    socket.writeTextMessage(frame);
+    socket.writeTextMessage(frame).onComplete(written -> unwritten.addAndGet(-size));
   }
 
   void ping() {

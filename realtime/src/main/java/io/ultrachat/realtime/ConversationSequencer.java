@@ -42,6 +42,11 @@ final class ConversationSequencer {
     long lastSeq(long conversationId);
 
     List<Message> after(long conversationId, long afterSeq, int limit);
+
+    /** The {@code message.created} events of replayed messages, in the same order. */
+    default List<Map<String, Object>> createdEvents(long conversationId, List<Message> messages) {
+      return messages.stream().map(ChatEvents::messageCreatedEvent).toList();
+    }
   }
 
   private final long conversationId;
@@ -111,9 +116,12 @@ final class ConversationSequencer {
     long missing = seq - last - 1;
     if (missing <= fillMax) {
       try {
-        for (Message m : source.after(conversationId, last, (int) missing)) {
+        List<Message> missed = source.after(conversationId, last, (int) missing);
+        List<Map<String, Object>> events = source.createdEvents(conversationId, missed);
+        for (int i = 0; i < missed.size(); i++) {
+          Message m = missed.get(i);
           if (m.seq() > last && m.seq() < seq) {
-            String payload = json(ChatEvents.messageCreatedEvent(m));
+            String payload = json(events.get(i));
             fanOut.accept("{\"type\":\"event\",\"event\":" + payload + "}", payload);
             last = m.seq();
           }

@@ -98,6 +98,11 @@ public final class RealtimeEndpoint implements Handler<ServerWebSocket>, AutoClo
       public List<Message> after(long conversationId, long afterSeq, int limit) {
         return chat.missedMessages(conversationId, afterSeq, limit);
       }
+
+      @Override
+      public List<Map<String, Object>> createdEvents(long conversationId, List<Message> messages) {
+        return chat.createdEvents(conversationId, messages);
+      }
     }, settings.get(RealtimeSettings.RESUME_MAX));
     this.maxFrame = settings.get(RealtimeSettings.MAX_FRAME);
     this.maxQueued = settings.get(RealtimeSettings.MAX_QUEUED);
@@ -133,7 +138,7 @@ public final class RealtimeEndpoint implements Handler<ServerWebSocket>, AutoClo
   @Override
   public void handle(ServerWebSocket socket) {
     socket.setWriteQueueMaxSize((int) Math.min(Integer.MAX_VALUE, maxQueued));
-    Connection c = new Connection(socket, new SerialExecutor(workers), frameRate);
+    Connection c = new Connection(socket, new SerialExecutor(workers), frameRate, maxQueued);
     connections.add(c);
     socket.textMessageHandler(text -> onText(c, text));
     socket.binaryMessageHandler(b -> c.close(PROTOCOL_VIOLATION, "binary frames are not part of the protocol"));
@@ -277,9 +282,10 @@ public final class RealtimeEndpoint implements Handler<ServerWebSocket>, AutoClo
         c.send(json(Map.of("type", "resync", "conversationId", Long.toString(conversationId), "fromSeq", after + 1)));
         continue;
       }
-      for (Message m : messages) {
-        c.send(json(Map.of("type", "event", "event", ChatEvents.messageCreatedEvent(m))));
-        c.resumed(conversationId, m.seq());
+      List<Map<String, Object>> events = chat.createdEvents(conversationId, messages);
+      for (int i = 0; i < messages.size(); i++) {
+        c.send(json(Map.of("type", "event", "event", events.get(i))));
+        c.resumed(conversationId, messages.get(i).seq());
       }
     }
   }

@@ -33,6 +33,7 @@ class ChatEventsIT {
       String a = alice.path("accessToken").asText();
       String b = bob.path("accessToken").asText();
       String bobId = bob.path("user").path("id").asText();
+      String aliceId = alice.path("user").path("id").asText();
       String ws = api.post("/api/v1/workspaces", Map.of("name", "Acme"), a).ok(201).json().path("id").asText();
       api.raw("PUT", "/api/v1/workspaces/" + ws + "/members/" + bobId, "application/json", "{\"role\":\"member\"}", a).ok(200);
       String conv = api.post("/api/v1/workspaces/" + ws + "/conversations", Map.of("kind", "public", "name", "general"), a)
@@ -46,21 +47,27 @@ class ChatEventsIT {
       api.delete("/api/v1/conversations/" + conv + "/messages/" + first, a).ok(204);
       api.post("/api/v1/conversations/" + conv + "/read", Map.of("seq", 2), b).ok(204);
 
-      await().atMost(Duration.ofSeconds(10)).until(() -> events.size() >= 7);
+      await().atMost(Duration.ofSeconds(10)).until(() -> events.size() >= 9);
       Thread.sleep(200); // nothing more should arrive
-      assertThat(events).hasSize(7);
+      assertThat(events).hasSize(9);
       List<JsonNode> inConversation = new ArrayList<>();
       List<JsonNode> toBob = new ArrayList<>();
+      List<JsonNode> toAlice = new ArrayList<>();
       for (int i = 0; i < events.size(); i++) {
-        (subjects.get(i).equals("chat.conversation." + conv) ? inConversation : toBob).add(events.get(i));
-        assertThat(subjects.get(i)).isIn("chat.conversation." + conv, "chat.user." + bobId);
+        String subject = subjects.get(i);
+        (subject.equals("chat.conversation." + conv) ? inConversation : subject.equals("chat.user." + bobId) ? toBob : toAlice)
+            .add(events.get(i));
+        assertThat(subject).isIn("chat.conversation." + conv, "chat.user." + bobId, "chat.user." + aliceId);
       }
+      // The creator joins first, so her open connections follow the new channel at once.
+      assertThat(toAlice).extracting(e -> e.path("type").asText()).containsExactly("member.joined");
       assertThat(inConversation).extracting(e -> e.path("type").asText())
-          .containsExactly("member.joined", "message.created", "message.created", "message.edited", "message.deleted");
-      assertThat(inConversation.get(1).path("seq").asLong()).isEqualTo(1);
-      assertThat(inConversation.get(2).path("seq").asLong()).isEqualTo(2);
-      assertThat(inConversation.get(2).path("message").path("body").asText()).isEqualTo("hi alice");
-      assertThat(inConversation.get(4).path("message").path("body").isNull()).isTrue();
+          .containsExactly("member.joined", "member.joined", "message.created", "message.created", "message.edited", "message.deleted");
+      assertThat(inConversation.get(0).path("userId").asText()).isEqualTo(aliceId);
+      assertThat(inConversation.get(2).path("seq").asLong()).isEqualTo(1);
+      assertThat(inConversation.get(3).path("seq").asLong()).isEqualTo(2);
+      assertThat(inConversation.get(3).path("message").path("body").asText()).isEqualTo("hi alice");
+      assertThat(inConversation.get(5).path("message").path("body").isNull()).isTrue();
       // Bob's own subject tells his connections to follow the conversation, and carries his read mark.
       assertThat(toBob).extracting(e -> e.path("type").asText()).containsExactly("member.joined", "read.updated");
       assertThat(toBob.get(1).path("lastReadSeq").asLong()).isEqualTo(2);

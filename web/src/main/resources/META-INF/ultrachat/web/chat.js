@@ -23,7 +23,7 @@ import { Composer } from './composer.js';
 import { Outbox } from './outbox.js';
 import { downloadAttachment, listItems, QUICK_EMOJI } from './messages.js';
 import {
-  conversationLabel, conversationName, currentWorkspace, history, History, isDirect, isWorkspaceAdmin, mentionsMe, nameOf,
+  conversationLabel, conversationName, currentWorkspace, History, historyOf, isDirect, isWorkspaceAdmin, mentionsMe, nameOf,
   normalizeMessage, otherParticipants, rememberUser, resetStore, store,
 } from './store.js';
 import { initDialogs, openDialog } from './dialogs.js';
@@ -175,11 +175,8 @@ function readHash() {
 
 function writeHash(conversationId) {
   const next = conversationId ? `#c=${conversationId}` : location.pathname + location.search;
-  if (location.hash !== `#c=${conversationId}`) history_.replaceState(null, '', next);
+  if (location.hash !== `#c=${conversationId}`) window.history.replaceState(null, '', next);
 }
-
-// `history` is the message-history helper here; the browser's is window.history.
-const history_ = window.history;
 
 function storedWorkspace() {
   try { return localStorage.getItem(LAST_WORKSPACE_KEY); } catch { return null; }
@@ -193,7 +190,7 @@ async function loadWorkspaces({ select = null, joined = false } = {}) {
   const { invite, conversation } = readHash();
   let joinedByInvite = joined;
   if (invite) {
-    history_.replaceState(null, '', location.pathname + location.search);
+    window.history.replaceState(null, '', location.pathname + location.search);
     try {
       const ws = await api('POST', '/invites/accept', { body: { token: invite } });
       select = String(ws.id);
@@ -435,6 +432,7 @@ function conversationItem(c) {
   const unread = c.unreadCount;
   const mentions = c.mentionCount;
   const parts = [isDirect(c) ? name : `${name}${c.kind === 'private' ? ' (private)' : ''}`];
+  if (status) parts.push(status);
   if (unread) parts.push(`${unread} unread`);
   if (mentions) parts.push(`${mentions} ${mentions === 1 ? 'mention' : 'mentions'}`);
   return {
@@ -510,7 +508,7 @@ async function openConversation(id, { around = null, highlightId = null, focus =
   renderHeader();
   renderSidebar();
   renderTyping();
-  const h = history(c.id);
+  const h = historyOf(c.id);
   try {
     if (around != null) {
       h.reset();
@@ -576,7 +574,7 @@ function noteAuthor(m) {
 }
 
 async function loadOlder() {
-  const h = store.openId && history(store.openId);
+  const h = store.openId && historyOf(store.openId);
   if (!h || !h.loaded || !h.hasMoreBefore || h.loadingOlder) return;
   const id = h.conversationId;
   h.loadingOlder = loadPage(h, 'before');
@@ -594,7 +592,7 @@ async function loadOlder() {
 }
 
 async function loadNewer() {
-  const h = store.openId && history(store.openId);
+  const h = store.openId && historyOf(store.openId);
   if (!h || !h.loaded || !h.hasMoreAfter || h.loadingNewer) return;
   const id = h.conversationId;
   h.loadingNewer = loadPage(h, 'after');
@@ -613,7 +611,7 @@ async function loadNewer() {
 /** When the loaded messages do not fill the view, there is nothing to scroll: load more. */
 function fillViewport() {
   const scroller = byId('message-scroller');
-  const h = store.openId && history(store.openId);
+  const h = store.openId && historyOf(store.openId);
   if (h && h.loaded && h.hasMoreBefore && !h.loadingOlder && scroller.scrollHeight <= scroller.clientHeight + 40) loadOlder();
 }
 
@@ -694,7 +692,7 @@ function renderMessages({ scroll = 'auto' } = {}) {
   const scroller = byId('message-scroller');
   const list = byId('messages');
   if (!store.openId) return;
-  const h = history(store.openId);
+  const h = historyOf(store.openId);
   const visible = h.list.filter((m) => !m.threadRootId);
   const pending = h.hasMoreAfter ? [] : store.pending.filter((p) => p.conversationId === store.openId && !p.threadRootId);
   const before = { height: scroller.scrollHeight, top: scroller.scrollTop };
@@ -730,7 +728,7 @@ function restoreEditFocus(root) {
 function onScroll() {
   const scroller = byId('message-scroller');
   ui.stick = isAtBottom(scroller);
-  const h = store.openId && history(store.openId);
+  const h = store.openId && historyOf(store.openId);
   if (!h) return;
   if (scroller.scrollTop < 200) loadOlder();
   if (h.hasMoreAfter && scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < 200) loadNewer();
@@ -739,7 +737,7 @@ function onScroll() {
 }
 
 async function jumpToLatest() {
-  const h = store.openId && history(store.openId);
+  const h = store.openId && historyOf(store.openId);
   if (!h) return;
   if (h.hasMoreAfter) {
     h.reset();
@@ -765,7 +763,7 @@ function chatVisible() {
 /** The person is looking at the end of this conversation right now. */
 function isReading(conversationId) {
   if (conversationId !== store.openId || !chatVisible() || !ui.stick) return false;
-  return history(conversationId).atLiveEdge;
+  return historyOf(conversationId).atLiveEdge;
 }
 
 function maybeMarkRead() {
@@ -773,7 +771,7 @@ function maybeMarkRead() {
   if (!id || !isReading(id)) return;
   const c = store.conversations.get(id);
   if (!c?.member) return;
-  const seq = Math.max(history(id).newestSeq, 0);
+  const seq = Math.max(historyOf(id).newestSeq, 0);
   if (seq > c.lastReadSeq) {
     c.lastReadSeq = seq;
     sendRead(id, seq);
@@ -1266,7 +1264,7 @@ async function setPinned(m, pinned) {
 
 /** The most recent message of mine in the open view, for ArrowUp-to-edit. */
 function lastOwnMessage(inThread) {
-  const list = inThread ? (store.thread?.replies.list ?? []) : history(store.openId).list.filter((m) => !m.threadRootId);
+  const list = inThread ? (store.thread?.replies.list ?? []) : historyOf(store.openId).list.filter((m) => !m.threadRootId);
   for (let i = list.length - 1; i >= 0; i -= 1) {
     if (list[i].userId === store.me && !list[i].deletedAt) return list[i];
   }

@@ -179,7 +179,7 @@ export class History {
   }
 }
 
-export function history(conversationId) {
+export function historyOf(conversationId) {
   const id = String(conversationId);
   let h = store.histories.get(id);
   if (!h) {

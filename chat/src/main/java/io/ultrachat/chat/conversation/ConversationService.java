@@ -77,6 +77,8 @@ public final class ConversationService {
     } catch (DuplicateKeyException e) {
       throw nameTaken(n);
     }
+    // The creator is its first member: their open connections must start following it.
+    events.memberJoined(c.id(), actor);
     return view(actor, c.id());
   }
 

@@ -272,6 +272,11 @@ public final class MessageService {
     return extras(viewer, m.conversationId(), List.of(m)).of(m.id());
   }
 
+  /** Messages as events show them to everyone (no viewer-specific fields), extras attached, in the given order. */
+  public List<MessageJson> jsonForEveryone(long conversationId, List<Message> page) {
+    return json(NOBODY, conversationId, page);
+  }
+
   /** Messages as {@code viewer} sees them, extras attached, in the given order. */
   public List<MessageJson> json(long viewer, long conversationId, List<Message> page) {
     MessageExtras.Batch batch = extras(viewer, conversationId, page);

@@ -39,7 +39,7 @@ abstract class AuthorizationMatrixContract extends ChatApiTestBase {
   enum Kind { PUBLIC, PRIVATE, DM }
 
   /** What a case is aimed at: a fresh conversation with a message by MEMBER and a pinned one. */
-  record Target(Kind kind, String conversationId, String messageId, String pinnedId) {}
+  record Target(Kind kind, String conversationId, String messageId, String pinnedId, String attachmentId) {}
 
   /** One row: a request made as someone against a target, with the expected status per kind and caller. */
   record Row(String method, String route, BiFunction<Target, User, Api.Response> call, Map<Kind, int[]> expected) {}
@@ -119,6 +119,10 @@ abstract class AuthorizationMatrixContract extends ChatApiTestBase {
         s(404, 404, 204, 403, 204, 403), s(404, 404, 204, 404, 204, 404), s(404, 404, 204, 404, 204, 404));
     row("POST", c + "/read", (t, u) -> api.post(conv(t.conversationId) + "/read", Map.of("seq", 1), u.token),
         s(404, 404, 204, 403, 204, 403), s(404, 404, 204, 404, 204, 404), s(404, 404, 204, 404, 204, 404));
+    row("POST", c + "/attachments", (t, u) -> api.raw("POST", conv(t.conversationId) + "/attachments?filename=notes.txt", "text/plain",
+        "notes from " + u.username, u.token), s(404, 404, 201, 403, 201, 403), s(404, 404, 201, 404, 201, 404), s(404, 404, 201, 404, 201, 404));
+    row("GET", "/api/v1/attachments/{attachmentId}", (t, u) -> api.get("/api/v1/attachments/" + t.attachmentId, u.token),
+        readPub, readPriv, readDm);
     String pref = "/api/v1/users/me/preferences/conversations/{conversationId}";
     row("PUT", pref, (t, u) -> put(prefs(t), Map.of("notifications", "mentions", "muted", false), u.token), readPub, readPriv, readDm);
     row("DELETE", pref, (t, u) -> {
@@ -144,6 +148,7 @@ abstract class AuthorizationMatrixContract extends ChatApiTestBase {
     wsRow("PATCH", w, (t, u) -> api.patch(ws(workspace), Map.of("retentionDays", 3650), u.token), s(404, 403, 403, 403, 403, 200));
     wsRow("GET", w + "/search", (t, u) -> api.get(ws(workspace) + "/search?q=target", u.token), read);
     wsRow("GET", w + "/members", (t, u) -> api.get(ws(workspace) + "/members", u.token), read);
+    wsRow("GET", w + "/presence", (t, u) -> api.get(ws(workspace) + "/presence", u.token), read);
     wsRow("PUT", w + "/members/{userId}", (t, u) -> put(ws(workspace) + "/members/" + user("joiner" + names.incrementAndGet()).id,
         Map.of("role", "member"), u.token), s(404, 403, 403, 403, 403, 200));
     wsRow("DELETE", w + "/members/{userId}", (t, u) -> {
@@ -222,7 +227,10 @@ abstract class AuthorizationMatrixContract extends ChatApiTestBase {
     String messageId = send(member, id, "target message", null).ok(201).json().path("id").asText();
     String pinnedId = send(member, id, "pinned message", null).ok(201).json().path("id").asText();
     put(conv(id) + "/pins/" + pinnedId, null, member.token).ok(200);
-    return new Target(kind, id, messageId, pinnedId);
+    String attachmentId = api.raw("POST", conv(id) + "/attachments?filename=plan.txt", "text/plain", "the plan", member.token)
+        .ok(201).json().path("id").asText();
+    api.post(conv(id) + "/messages", Map.of("body", "see attached", "attachmentIds", List.of(attachmentId)), member.token).ok(201);
+    return new Target(kind, id, messageId, pinnedId, attachmentId);
   }
 
   /** What a member sees of a target, to show a refused call changed nothing. */

@@ -183,6 +183,14 @@ class FrameSchemaIT {
         && f.path("event").path("message").has("threadRootId")).path("event").path("message").path("body").asText())
         .isEqualTo("a reply over the socket");
     assertThat(bb.awaitEvent("thread.updated").path("event").path("replyCount").asLong()).isEqualTo(2);
+    // A send with attachments and no body.
+    String upload = api.raw("POST", conv + "/attachments?filename=plan.txt", "text/plain", "the plan", alice).ok(201).json()
+        .path("id").asText();
+    a.send(Map.of("type", "send", "ref", "f1", "conversationId", general, "attachmentIds", List.of(upload)));
+    assertThat(a.await(type("ack")).path("ref").asText()).isEqualTo("f1");
+    assertThat(bb.await(f -> "message.created".equals(f.path("event").path("type").asText())
+        && f.path("event").path("message").path("attachments").size() == 1).path("event").path("message").path("attachments")
+        .get(0).path("id").asText()).isEqualTo(upload);
 
     // Whatever else arrived is validated too.
     for (Session s : sessions) {

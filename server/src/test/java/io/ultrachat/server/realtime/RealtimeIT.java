@@ -111,6 +111,24 @@ class RealtimeIT {
   }
 
   @Test
+  void resumedMessagesCarryTheirAttachmentsAndReactionsLikeLiveOnes() throws Exception {
+    String upload = api.raw("POST", "/api/v1/conversations/" + general + "/attachments?filename=plan.txt", "text/plain", "the plan", alice)
+        .ok(201).json().path("id").asText();
+    JsonNode sent = api.post("/api/v1/conversations/" + general + "/messages", Map.of("body", "see attached", "attachmentIds",
+        java.util.List.of(upload)), alice).ok(201).json();
+    api.raw("PUT", "/api/v1/conversations/" + general + "/messages/" + sent.path("id").asText() + "/reactions/%F0%9F%91%8D", null, "", bob)
+        .ok(200);
+    try (WsClient b = connect(bob, Map.of(general, 0L))) {
+      JsonNode replayed = b.nextEvent("message.created").path("message");
+      assertThat(replayed.path("id").asText()).isEqualTo(sent.path("id").asText());
+      assertThat(replayed.path("attachments")).hasSize(1);
+      assertThat(replayed.path("attachments").get(0).path("id").asText()).isEqualTo(upload);
+      assertThat(replayed.path("reactions")).hasSize(1);
+      assertThat(replayed.path("reactions").get(0).path("count").asLong()).isEqualTo(1);
+    }
+  }
+
+  @Test
   void tooMuchMissedAsksForAResync() throws Exception {
     for (int i = 0; i < 25; i++) {
       post(alice, "m" + i);
@@ -261,6 +279,57 @@ class RealtimeIT {
     assertThat(messages).hasSize(3);
     assertThat(messages).noneMatch(m -> "a reply that must not be stored".equals(m.path("body").asText()));
     assertThat(api.get(conv + "/" + root + "/thread", alice).ok(200).json().path("replies")).hasSize(1);
+  }
+
+  @Test
+  void aSendMayCarryAttachmentsWithTheRulesOfRest() throws Exception {
+    String uploads = "/api/v1/conversations/" + general + "/attachments?filename=notes.txt";
+    String mine = api.raw("POST", uploads, "text/plain", "meeting notes", alice).ok(201).json().path("id").asText();
+    String bobs = api.raw("POST", uploads, "text/plain", "bob's notes", bob).ok(201).json().path("id").asText();
+    try (WsClient a = connect(alice, Map.of()); WsClient b = connect(bob, Map.of())) {
+      // Refused: no body and no attachments, a malformed list, someone else's upload, too many.
+      Map<String, Object> frame = new LinkedHashMap<>();
+      frame.put("type", "send");
+      frame.put("ref", "a0");
+      frame.put("conversationId", general);
+      a.send(frame);
+      assertThat(a.next("error").path("detail").asText()).startsWith("body");
+      frame.put("attachmentIds", mine);
+      frame.put("ref", "a1");
+      a.send(frame);
+      assertThat(a.next("error").path("detail").asText()).startsWith("attachmentIds");
+      frame.put("attachmentIds", List.of("not-an-id"));
+      a.send(frame);
+      assertThat(a.next("error").path("detail").asText()).startsWith("attachmentIds[0]");
+      frame.put("attachmentIds", List.of(bobs));
+      a.send(frame);
+      assertThat(a.next("error").path("code").asText()).isEqualTo("invalid-input");
+      List<String> many = new ArrayList<>();
+      for (int i = 0; i < 11; i++) {
+        many.add(Long.toString(1000 + i));
+      }
+      frame.put("attachmentIds", many);
+      a.send(frame);
+      assertThat(a.next("error").path("code").asText()).isEqualTo("invalid-input");
+
+      // Accepted: attachments without a body.
+      frame.put("ref", "a2");
+      frame.put("attachmentIds", List.of(mine));
+      a.send(frame);
+      JsonNode ack = a.next("ack");
+      assertThat(ack.path("ref").asText()).isEqualTo("a2");
+      JsonNode created = b.nextEvent("message.created").path("message");
+      assertThat(created.path("id").asText()).isEqualTo(ack.path("messageId").asText());
+      assertThat(created.path("attachments")).hasSize(1);
+      assertThat(created.path("attachments").get(0).path("id").asText()).isEqualTo(mine);
+
+      // The same upload again is taken.
+      frame.put("ref", "a3");
+      frame.put("body", "again");
+      a.send(frame);
+      assertThat(a.next("error").path("code").asText()).isEqualTo("attachment-in-use");
+    }
+    assertThat(api.get("/api/v1/conversations/" + general + "/messages", alice).json().path("messages")).hasSize(1);
   }
 
   @Test

@@ -3,6 +3,7 @@ package io.ultrachat.server.realtime;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import io.ultrachat.server.Api;
 import io.ultrachat.server.TestServer;
 import java.time.Duration;
@@ -24,6 +25,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntFunction;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -35,8 +37,9 @@ import org.junit.jupiter.api.Test;
  * unread frames forgotten) and reconnect with {@code resume} from the last {@code seq} they
  * handled. In the end every receiver has every acknowledged message exactly once after
  * deduplication by id, in {@code seq} order per conversation, and the sequences are gapless.
- * One WebSocket sender is killed too, between a send and its ack, and retries with the same
- * {@code clientId}. Loopback only; about ten seconds of load.
+ * The WebSocket senders are killed too, now and then between a send and its ack, and retry
+ * with the same {@code clientId}. Loopback only; about ten seconds of load. A failure names the
+ * random seed it ran with.
  */
 abstract class ResumeUnderLoadContract {
   private static final int CONVERSATIONS = 3;
@@ -59,7 +62,7 @@ abstract class ResumeUnderLoadContract {
   private final List<String> problems = Collections.synchronizedList(new ArrayList<>());
   private volatile boolean sending = true;
   /** Marks a connection the server closed as a slow consumer. */
-  private static final JsonNode CUT_OFF = com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+  private static final JsonNode CUT_OFF = MissingNode.getInstance();
   private final AtomicInteger slowConsumerCloses = new AtomicInteger();
 
   ResumeUnderLoadContract(TestServer.Backend backend) {
@@ -281,7 +284,7 @@ abstract class ResumeUnderLoadContract {
      * consumer (a client then reconnects and retries); or null after recording a problem that
      * names the other frames seen meanwhile.
      */
-    private JsonNode await(java.util.function.Predicate<JsonNode> matching, String what) throws Exception {
+    private JsonNode await(Predicate<JsonNode> matching, String what) throws Exception {
       List<String> others = new ArrayList<>();
       long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
       while (System.nanoTime() < deadline) {
