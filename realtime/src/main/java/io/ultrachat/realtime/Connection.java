@@ -1,8 +1,6 @@
 package io.ultrachat.realtime;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.ultrachat.kernel.http.Principal;
-import io.ultrachat.kernel.json.Json;
 import io.ultrachat.realtime.presence.PresenceStatus;
 import io.vertx.core.http.ServerWebSocket;
 import java.util.ArrayList;
@@ -24,13 +22,26 @@ final class Connection {
   enum State { HELLO, RESUMING, LIVE, CLOSED }
 
   static final short SLOW_CONSUMER = 4008;
+  /** The node noticed this connection would skip a message: the client resumes and misses nothing. */
+  static final short OUT_OF_SYNC = 4010;
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Connection.class);
   static final int PRESENCE_CHANGES = 10;
 
   private final ServerWebSocket socket;
   private final SerialExecutor inbound;
   private final Set<String> following = ConcurrentHashMap.newKeySet();
-  private final List<String[]> held = new ArrayList<>();
-  private final Map<Long, Long> resumedUpTo = new ConcurrentHashMap<>();
+  private final List<Held> held = new ArrayList<>();
+  /**
+   * Per conversation, the last message {@code seq} this client has: from its resume positions,
+   * replayed or delivered. Message events are written only in order from there: repeats are
+   * skipped, and one that would skip a message closes the connection with {@link #OUT_OF_SYNC}.
+   */
+  private final Map<Long, Long> sentSeq = new ConcurrentHashMap<>();
+
+  /** A frame held while resuming; {@code seq} is set for message events only. */
+  private record Held(long conversationId, long seq, String frame) {
+    static final long NOT_A_MESSAGE = -2;
+  }
   private final Map<Long, Long> lastTyping = new ConcurrentHashMap<>();
   private final double frameRate;
   /** This connection as one of its user's devices, in presence. */
@@ -147,23 +158,39 @@ final class Connection {
     return true;
   }
 
-  /** A live event from the hub: sent now, held while resuming, dropped before hello or after close. */
-  void deliver(String frame, String payload) {
-    synchronized (this) {
-      if (state == State.RESUMING) {
-        held.add(new String[] {frame, payload});
-        return;
-      }
-      if (state != State.LIVE) {
-        return;
-      }
+  /**
+   * A live event from the hub other than a message: sent now, held while resuming, dropped before
+   * hello or after close. Written under the lock, so frames keep the order they were admitted in
+   * whichever threads deliver them.
+   */
+  synchronized void deliver(String frame, String payload) {
+    if (state == State.RESUMING) {
+      held.add(new Held(0, Held.NOT_A_MESSAGE, frame));
+    } else if (state == State.LIVE) {
+      send(frame);
     }
-    send(frame);
   }
 
-  /** Records that resume sent a conversation's messages up to {@code seq}. */
+  /**
+   * A conversation's {@code message.created} event in sequencer order, or its {@code resync}
+   * ({@code seq} {@link ConversationSequencer#RESYNC}): like {@link #deliver}, and in order.
+   */
+  synchronized void deliverMessage(long conversationId, long seq, String frame, String payload) {
+    if (state == State.RESUMING) {
+      held.add(new Held(conversationId, seq, frame));
+    } else if (state == State.LIVE && admit(conversationId, seq)) {
+      send(frame);
+    }
+  }
+
+  /** Forgets a conversation's position: the user left it, and may come back after a gap. */
+  void forget(long conversationId) {
+    sentSeq.remove(conversationId);
+  }
+
+  /** Records that the client has a conversation's messages up to {@code seq} (its resume position, or a replay). */
   void resumed(long conversationId, long seq) {
-    resumedUpTo.merge(conversationId, seq, Math::max);
+    sentSeq.merge(conversationId, seq, Math::max);
   }
 
   /**
@@ -171,9 +198,9 @@ final class Connection {
    * already sent, then delivers directly.
    */
   synchronized void finishResume() {
-    for (String[] h : held) {
-      if (!alreadyResumed(h[1])) {
-        send(h[0]);
+    for (Held h : held) {
+      if (h.seq == Held.NOT_A_MESSAGE || admit(h.conversationId, h.seq)) {
+        send(h.frame);
       }
     }
     held.clear();
@@ -182,17 +209,24 @@ final class Connection {
     }
   }
 
-  private boolean alreadyResumed(String payload) {
-    if (resumedUpTo.isEmpty() || !payload.contains("\"message.created\"")) {
+  /** Whether a message event may be written now: the next in its conversation, or the first seen. */
+  private boolean admit(long conversationId, long seq) {
+    if (seq == ConversationSequencer.RESYNC) {
+      sentSeq.remove(conversationId); // the client fetches from fromSeq over REST; the stream restarts
+      return true;
+    }
+    Long last = sentSeq.get(conversationId);
+    if (last != null && seq <= last) {
       return false;
     }
-    try {
-      JsonNode e = Json.mapper().readTree(payload);
-      Long upTo = resumedUpTo.get(e.path("conversationId").asLong());
-      return upTo != null && e.path("seq").asLong() <= upTo;
-    } catch (java.io.IOException e) {
+    if (last != null && seq > last + 1) {
+      LOG.warn("conversation {}: connection of user {} would skip from seq {} to {}; closing it so the client resumes",
+          conversationId, principal == null ? "?" : principal.userId(), last, seq);
+      close(OUT_OF_SYNC, "missed events; reconnect and resume");
       return false;
     }
+    sentSeq.put(conversationId, seq);
+    return true;
   }
 
   /**

@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,7 +51,19 @@ final class ConversationSequencer {
   private final long conversationId;
   private final MessageSource source;
   private final int fillMax;
-  private final BiConsumer<String, String> fanOut;
+  private final Output fanOut;
+
+  /** Where ordered events go. */
+  @FunctionalInterface
+  interface Output {
+    /**
+     * @param seq the message's sequence number, or {@link #RESYNC} for a {@code resync} frame
+     * @param payload the event JSON ("" for a resync)
+     */
+    void accept(long seq, String frame, String payload);
+  }
+
+  static final long RESYNC = -1;
   private final List<Held> held = new ArrayList<>();
   private long last = UNKNOWN;
   private boolean firstEventDecides;
@@ -62,7 +73,7 @@ final class ConversationSequencer {
   /**
    * @param fanOut receives (frame, event payload) in order, to send to the followers
    */
-  ConversationSequencer(long conversationId, MessageSource source, int fillMax, BiConsumer<String, String> fanOut) {
+  ConversationSequencer(long conversationId, MessageSource source, int fillMax, Output fanOut) {
     this.conversationId = conversationId;
     this.source = source;
     this.fillMax = fillMax;
@@ -107,7 +118,7 @@ final class ConversationSequencer {
     if (seq > last + 1) {
       fill(seq);
     }
-    fanOut.accept(frame, payload);
+    fanOut.accept(seq, frame, payload);
     last = seq;
   }
 
@@ -122,7 +133,7 @@ final class ConversationSequencer {
           Message m = missed.get(i);
           if (m.seq() > last && m.seq() < seq) {
             String payload = json(events.get(i));
-            fanOut.accept("{\"type\":\"event\",\"event\":" + payload + "}", payload);
+            fanOut.accept(m.seq(), "{\"type\":\"event\",\"event\":" + payload + "}", payload);
             last = m.seq();
           }
         }
@@ -137,7 +148,7 @@ final class ConversationSequencer {
     resync.put("type", "resync");
     resync.put("conversationId", Long.toString(conversationId));
     resync.put("fromSeq", last + 1);
-    fanOut.accept(json(resync), "");
+    fanOut.accept(RESYNC, json(resync), "");
     last = seq - 1;
   }
 

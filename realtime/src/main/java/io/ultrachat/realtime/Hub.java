@@ -60,6 +60,7 @@ final class Hub {
 
   void unfollowConversation(Connection c, long conversationId) {
     unfollow(c, ChatEvents.conversationSubject(conversationId));
+    c.forget(conversationId);
   }
 
   void followUser(Connection c, long userId) {
@@ -91,7 +92,8 @@ final class Hub {
       if (i.subscription == null) {
         if (conversationId >= 0) {
           Interest target = i;
-          i.sequencer = new ConversationSequencer(conversationId, messages, fillMax, (frame, payload) -> fanOut(target, frame, payload));
+          i.sequencer = new ConversationSequencer(conversationId, messages, fillMax,
+              (seq, frame, payload) -> fanOutMessage(target, conversationId, seq, frame, payload));
         }
         i.subscription = bus.subscribe(s, this::deliver);
       }
@@ -141,6 +143,13 @@ final class Hub {
   private static void fanOut(Interest interest, String frame, String payload) {
     for (Connection c : interest.connections) {
       c.deliver(frame, payload);
+    }
+  }
+
+  /** A conversation's {@code message.created} event (or resync) in sequencer order. */
+  private static void fanOutMessage(Interest interest, long conversationId, long seq, String frame, String payload) {
+    for (Connection c : interest.connections) {
+      c.deliverMessage(conversationId, seq, frame, payload);
     }
   }
 

@@ -282,6 +282,7 @@ public final class RealtimeEndpoint implements Handler<ServerWebSocket>, AutoClo
         c.send(json(Map.of("type", "resync", "conversationId", Long.toString(conversationId), "fromSeq", after + 1)));
         continue;
       }
+      c.resumed(conversationId, after); // the client has everything up to there
       List<Map<String, Object>> events = chat.createdEvents(conversationId, messages);
       for (int i = 0; i < messages.size(); i++) {
         c.send(json(Map.of("type", "event", "event", events.get(i))));

@@ -40,7 +40,7 @@ class ConversationSequencerTest {
   };
 
   private ConversationSequencer sequencer(int fillMax) {
-    return new ConversationSequencer(CONVERSATION, source, fillMax, (frame, payload) -> out.add(describe(frame)));
+    return new ConversationSequencer(CONVERSATION, source, fillMax, (seq, frame, payload) -> out.add(describe(frame)));
   }
 
   /** "live:5" for an event passed on, "store:5" for one fetched, "resync:5" for a resync from 5. */
