@@ -157,6 +157,7 @@ jmh() {
 
 server_pid=""
 workdir=""
+generator_pids=()
 stop_server() {
   if [[ -n "$server_pid" ]] && kill -0 "$server_pid" 2>/dev/null; then
     kill "$server_pid" 2>/dev/null || true
@@ -172,6 +173,7 @@ stop_server() {
 # Stops the server and removes its copy of the jar and its data; keeps server.log
 # (bench/target/runs/run.*/server.log).
 cleanup() {
+  stop_generators "${generator_pids[@]}"
   stop_server
   if [[ -n "$workdir" && -d "$workdir" ]]; then
     rm -rf "$workdir/data" "$workdir/server.jar"
@@ -256,7 +258,9 @@ server_memory() {
   local histo live rss
   histo="$("$(dirname "$java")/jcmd" "$server_pid" GC.class_histogram 2>/dev/null)"
   live="$(awk '/^Total/ {print $3}' <<<"$histo")"
-  sleep 1
+  # The histogram ran a full GC; give a collector that returns free memory to the OS (G1 with
+  # -XX:MaxHeapFreeRatio, ZGC with -XX:ZUncommitDelay) a moment to do so.
+  sleep 3
   rss="$(awk '/^VmRSS/ {print $2}' "/proc/$server_pid/status")"
   echo "$rss ${live:-0}"
   # Kept for the write-up: which classes grew.
@@ -276,21 +280,21 @@ chat_idle() {
   mkdir -p "$sig"
   local url="http://127.0.0.1:${PORT:-18080}" label
   label="idle $(chat_label)"
-  local pids=() i per
+  local i per
   for (( i = 0; i < procs; i++ )); do
     per=$(( total / procs + (i < total % procs ? 1 : 0) ))
     chatload --mode idle --url "$url" --connections "$per" --local-address "127.0.0.$(( i + 2 ))" \
       --signal-dir "$sig" --name "g$i" --hold 300 --label "$label" "$@" >"$workdir/idle.g$i.out" 2>&1 &
-    pids+=($!)
+    generator_pids+=($!)
   done
-  wait_signals "$sig" registered "$procs" 900 || { stop_generators "${pids[@]}"; return 1; }
+  wait_signals "$sig" registered "$procs" 900 || return 1
   sleep 3
   local before after fds_before fds_after
   before=($(server_memory before))
   fds_before=$(ls "/proc/$server_pid/fd" | wc -l)
   echo "# before: VmRSS ${before[0]} KiB, live heap ${before[1]} B, ${fds_before} fds"
   touch "$sig/go"
-  wait_signals "$sig" connected "$procs" 600 || { stop_generators "${pids[@]}"; return 1; }
+  wait_signals "$sig" connected "$procs" 600 || return 1
   sleep 5
   after=($(server_memory after))
   fds_after=$(ls "/proc/$server_pid/fd" | wc -l)
@@ -300,7 +304,8 @@ chat_idle() {
     "$(dirname "$java")/jcmd" "$server_pid" GC.heap_dump "$IDLE_HEAP_DUMP" >/dev/null && echo "# heap dump: $IDLE_HEAP_DUMP"
   fi
   touch "$sig/stop"
-  for i in "${!pids[@]}"; do wait "${pids[$i]}" || true; done
+  for i in "${!generator_pids[@]}"; do wait "${generator_pids[$i]}" || true; done
+  generator_pids=()
   cat "$workdir"/idle.g*.out | grep -E '^(idle|setup|RESULT)' || true
   local connected
   connected=$(cat "$workdir"/idle.g*.out | sed -n 's/^RESULT .*"connected":\([0-9]*\).*/\1/p' | awk '{s+=$1} END {print s+0}')
@@ -329,9 +334,12 @@ wait_signals() {
   done
 }
 
+# Stops the idle generators still running, by their PIDs.
 stop_generators() {
   local p
-  for p in "$@"; do kill "$p" 2>/dev/null || true; done
+  for p in "$@"; do
+    [[ -n "$p" ]] && kill "$p" 2>/dev/null || true
+  done
 }
 
 chat_run() {

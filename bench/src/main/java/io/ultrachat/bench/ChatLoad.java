@@ -98,6 +98,7 @@ public final class ChatLoad {
         --signal-dir D --name G with a script: write D/G.registered, wait for D/go, connect,
                                 write D/G.connected, hold until D/stop exists (or --hold ends)
         --hold S                longest time to hold the connections (default 30; 0..600)
+        --group-size G          accounts per workspace (each with one channel); default: all in one
       ingest:
         --senders S             sender connections, one account each (default 200; 1..5000)
         --rooms R               channels the senders share round-robin (default: one each)
@@ -122,7 +123,7 @@ public final class ChatLoad {
   record Options(String mode, URI url, String localAddress, int setupConcurrency, int eventLoops, int warmup, int duration,
       long serverPid, String label, Path out, int connections, Path signalDir, String name, int hold, int senders, int rooms,
       int rate, int inFlight, int bodyBytes, int members, int sendersPerRoom, int readers, int conversations, int messages,
-      int pages, double latestShare, int writeRate, boolean timeline) {
+      int pages, double latestShare, int writeRate, boolean timeline, int groupSize) {
 
     static Options parse(String[] args) {
       Map<String, String> m = new LinkedHashMap<>();
@@ -163,7 +164,7 @@ public final class ChatLoad {
           members, range(m, "senders-per-room", 1, 1, 100),
           range(m, "readers", 16, 1, 256), range(m, "conversations", 100, 1, 1000), range(m, "messages", 500, 50, 5000),
           range(m, "pages", 5, 1, 100), Double.parseDouble(take(m, "latest-share", "0.7")), range(m, "write-rate", 0, 0, 100_000),
-          Boolean.parseBoolean(take(m, "timeline", "false")));
+          Boolean.parseBoolean(take(m, "timeline", "false")), range(m, "group-size", 0, 0, 19_000));
       if (!m.isEmpty()) {
         throw new LoadGenerator.Usage("unknown option(s): " + m.keySet());
       }
@@ -466,16 +467,27 @@ public final class ChatLoad {
   private int idle() throws Exception {
     int n = opt.connections;
     List<User> users = setupStep("registered " + n + " accounts", () -> setup.register(n, opt.setupConcurrency));
-    setupStep("workspace with one channel of " + n + " members", () -> {
-      User owner = users.getFirst();
-      long ws = setup.workspace(owner, "idle " + opt.name);
-      long lobby = setup.channel(owner, ws, "lobby");
-      ChatSetup.forEach(n - 1, opt.setupConcurrency, i -> {
-        setup.addToWorkspace(owner, ws, users.get(i + 1));
-        setup.addToConversation(owner, lobby, users.get(i + 1));
+    // Workspaces of --group-size accounts (all in one by default), each with one channel for all.
+    int group = opt.groupSize == 0 ? n : Math.min(opt.groupSize, n);
+    int groups = (n + group - 1) / group;
+    setupStep(groups + " workspace(s) of up to " + group + " members, one channel each", () -> {
+      long[] workspace = new long[groups];
+      long[] lobby = new long[groups];
+      ChatSetup.forEach(groups, opt.setupConcurrency, g -> {
+        User owner = users.get(g * group);
+        workspace[g] = setup.workspace(owner, "idle " + opt.name + " " + g);
+        lobby[g] = setup.channel(owner, workspace[g], "lobby");
       });
-      return lobby;
+      ChatSetup.forEach(n, opt.setupConcurrency, i -> {
+        if (i % group != 0) {
+          User owner = users.get(i - i % group);
+          setup.addToWorkspace(owner, workspace[i / group], users.get(i));
+          setup.addToConversation(owner, lobby[i / group], users.get(i));
+        }
+      });
+      return null;
     });
+    result.put("groupSize", group);
     signal("registered");
     awaitSignal("go", 600);
 

@@ -8,7 +8,9 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 
@@ -20,8 +22,10 @@ import java.util.function.Function;
  * <p>Design notes. Batches form by themselves: no timer, no linger. An item that arrives while
  * nobody is committing starts a committer at once, so an idle system pays no added latency;
  * items that arrive while a batch is being committed wait for it and make up the next one, so
- * the batch size follows the load (commit time × arrival rate). The committer is a virtual
- * thread that exists only while there is work.
+ * the batch size follows the load (commit time × arrival rate). The committer is a platform
+ * thread, not a virtual one: every append waits for it, and as a virtual thread it would queue for
+ * a carrier behind the very senders it keeps waiting (measured: a 256-message batch took 20–40 ms
+ * of waiting for 5 ms of work under load). It ends after a few idle seconds.
  *
  * <p>The batch function answers every item of its batch separately (a value or that item's
  * exception), so one bad item fails alone. If the function itself throws, every item of the
@@ -61,7 +65,10 @@ final class GroupCommit<T, R> {
     }
     this.maxBatch = maxBatch;
     this.commit = commit;
-    this.committer = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name(name).factory());
+    ThreadPoolExecutor pool = new ThreadPoolExecutor(1, 1, 5, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+        Thread.ofPlatform().name(name).daemon(true).factory());
+    pool.allowCoreThreadTimeOut(true);
+    this.committer = pool;
   }
 
   /**

@@ -3,6 +3,7 @@ package io.ultrachat.chat.message;
 import io.ultrachat.store.jdbc.Database;
 import io.ultrachat.store.jdbc.Dialect;
 import io.ultrachat.store.jdbc.DuplicateKeyException;
+import io.ultrachat.store.jdbc.RowMapper;
 import io.ultrachat.store.jdbc.Sql;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -153,13 +154,13 @@ public final class JdbcMessageStore implements MessageStore {
       NewMessage m = batch.get(i);
       out.set(i, GroupCommit.Outcome.of(writeDetails(sql, m, seqs[i])));
     }
-    List<Object[]> seqRows = new ArrayList<>();
+    Map<Long, Long> advanced = new HashMap<>();
     lastSeqs.forEach((conversationId, last) -> {
       if (!last.equals(locked.get(conversationId))) {
-        seqRows.add(new Object[] {last, conversationId});
+        advanced.put(conversationId, last);
       }
     });
-    sql.batch("UPDATE chat_conversations SET last_seq = ? WHERE id = ?", seqRows);
+    writeLastSeqs(sql, advanced);
 
     for (int i = 0; i < n; i++) {
       if (replayOf[i] >= 0) {
@@ -176,11 +177,18 @@ public final class JdbcMessageStore implements MessageStore {
    */
   private static Map<Long, Long> lockConversations(Sql sql, List<NewMessage> batch) throws SQLException {
     List<Long> ids = batch.stream().map(NewMessage::conversationId).distinct().sorted().toList();
-    String placeholders = String.join(", ", Collections.nCopies(ids.size(), "?"));
-    String lock = sql.dialect() == Dialect.POSTGRESQL ? " FOR UPDATE" : "";
+    List<long[]> rows;
+    if (sql.dialect() == Dialect.POSTGRESQL) {
+      // One array parameter: the same statement text for every batch, so its plan is reused.
+      rows = sql.query("SELECT id, last_seq FROM chat_conversations WHERE id = ANY(?) ORDER BY id FOR UPDATE",
+          rs -> new long[] {rs.getLong(1), rs.getLong(2)}, longs(sql, ids));
+    } else {
+      String placeholders = String.join(", ", Collections.nCopies(ids.size(), "?"));
+      rows = sql.query("SELECT id, last_seq FROM chat_conversations WHERE id IN (" + placeholders + ")",
+          rs -> new long[] {rs.getLong(1), rs.getLong(2)}, ids.toArray());
+    }
     Map<Long, Long> lastSeqs = new HashMap<>();
-    for (long[] row : sql.query("SELECT id, last_seq FROM chat_conversations WHERE id IN (" + placeholders + ") ORDER BY id" + lock,
-        rs -> new long[] {rs.getLong(1), rs.getLong(2)}, ids.toArray())) {
+    for (long[] row : rows) {
       lastSeqs.put(row[0], row[1]);
     }
     return lastSeqs;
@@ -193,19 +201,50 @@ public final class JdbcMessageStore implements MessageStore {
     if (keys.isEmpty()) {
       return used;
     }
-    List<Object> params = new ArrayList<>(keys.size() * 3);
-    for (ClientKey k : keys) {
-      params.add(k.conversationId());
-      params.add(k.userId());
-      params.add(k.clientId());
+    RowMapper<Map.Entry<ClientKey, Long>> mapper =
+        rs -> Map.entry(new ClientKey(rs.getLong(1), rs.getLong(2), rs.getString(3)), rs.getLong(4));
+    List<Map.Entry<ClientKey, Long>> found;
+    if (sql.dialect() == Dialect.POSTGRESQL) {
+      found = sql.query("SELECT k.thread_id, k.user_id, k.client_id, k.message_id FROM chat_message_keys k"
+          + " JOIN unnest(?, ?, ?) AS w (thread_id, user_id, client_id)"
+          + " ON k.thread_id = w.thread_id AND k.user_id = w.user_id AND k.client_id = w.client_id", mapper,
+          longs(sql, keys.stream().map(ClientKey::conversationId).toList()), longs(sql, keys.stream().map(ClientKey::userId).toList()),
+          sql.connection().createArrayOf("text", keys.stream().map(ClientKey::clientId).toArray()));
+    } else {
+      List<Object> params = new ArrayList<>(keys.size() * 3);
+      for (ClientKey k : keys) {
+        params.add(k.conversationId());
+        params.add(k.userId());
+        params.add(k.clientId());
+      }
+      String values = String.join(", ", Collections.nCopies(keys.size(), "(?, ?, ?)"));
+      found = sql.query("SELECT thread_id, user_id, client_id, message_id FROM chat_message_keys"
+          + " WHERE (thread_id, user_id, client_id) IN (VALUES " + values + ")", mapper, params.toArray());
     }
-    String values = String.join(", ", Collections.nCopies(keys.size(), "(?, ?, ?)"));
-    for (Map.Entry<ClientKey, Long> e : sql.query("SELECT thread_id, user_id, client_id, message_id FROM chat_message_keys"
-        + " WHERE (thread_id, user_id, client_id) IN (VALUES " + values + ")",
-        rs -> Map.entry(new ClientKey(rs.getLong(1), rs.getLong(2), rs.getString(3)), rs.getLong(4)), params.toArray())) {
+    for (Map.Entry<ClientKey, Long> e : found) {
       used.put(e.getKey(), e.getValue());
     }
     return used;
+  }
+
+  /** Moves the conversations' last sequence numbers forward: one statement on PostgreSQL, a JDBC batch on SQLite. */
+  private static void writeLastSeqs(Sql sql, Map<Long, Long> lastSeqs) throws SQLException {
+    if (lastSeqs.isEmpty()) {
+      return;
+    }
+    if (sql.dialect() == Dialect.POSTGRESQL) {
+      List<Long> ids = List.copyOf(lastSeqs.keySet());
+      sql.update("UPDATE chat_conversations c SET last_seq = w.last_seq FROM unnest(?, ?) AS w (id, last_seq) WHERE c.id = w.id",
+          longs(sql, ids), longs(sql, ids.stream().map(lastSeqs::get).toList()));
+    } else {
+      List<Object[]> rows = new ArrayList<>();
+      lastSeqs.forEach((id, last) -> rows.add(new Object[] {last, id}));
+      sql.batch("UPDATE chat_conversations SET last_seq = ? WHERE id = ?", rows);
+    }
+  }
+
+  private static java.sql.Array longs(Sql sql, List<Long> values) throws SQLException {
+    return sql.connection().createArrayOf("bigint", values.toArray());
   }
 
   /** The single-message transaction: the fallback when a batch fails as a whole. */

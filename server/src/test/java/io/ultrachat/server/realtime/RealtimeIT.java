@@ -333,6 +333,25 @@ class RealtimeIT {
   }
 
   @Test
+  void aBurstOfFramesToAClientThatReadsIsNotMistakenForASlowConsumer() throws Exception {
+    // Resume writes its replay from one thread as fast as it can: far more frames at once than
+    // Vert.x lets wait for the event loop before it reports the write queue full.
+    for (int i = 1; i <= 20; i++) {
+      post(alice, "missed " + i);
+    }
+    for (int round = 0; round < 5; round++) {
+      try (WsClient b = connect(bob, Map.of(general, 0L))) {
+        for (int seq = 1; seq <= 20; seq++) {
+          assertThat(b.nextEvent("message.created").path("seq").asLong()).isEqualTo(seq);
+        }
+        b.send(Map.of("type", "ping", "ref", "still-open"));
+        assertThat(b.next("pong").path("ref").asText()).isEqualTo("still-open");
+        assertThat(b.isClosedByServer()).isFalse();
+      }
+    }
+  }
+
+  @Test
   void aSlowConsumerIsCutOffWith4008WithoutSlowingOthers() throws Exception {
     WsClient slow = WsClient.connectWithoutReading(server.baseUrl());
     slow.send(Map.of("type", "hello", "token", bob));
