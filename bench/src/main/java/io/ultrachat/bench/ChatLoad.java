@@ -1,5 +1,10 @@
 package io.ultrachat.bench;
 
+import static io.ultrachat.bench.Stats.ms;
+import static io.ultrachat.bench.Stats.percentiles;
+import static io.ultrachat.bench.Stats.round1;
+import static io.ultrachat.bench.Stats.round3;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ultrachat.bench.ChatSetup.User;
 import io.vertx.core.Future;
@@ -1104,30 +1109,5 @@ public final class ChatLoad {
       }
       readLoop(auth, channels, perConversation, ok, errors, latency);
     });
-  }
-
-  // ------------------------------------------------------------------ numbers
-
-  private static Map<String, Double> percentiles(Histogram h) {
-    Map<String, Double> m = new LinkedHashMap<>();
-    m.put("p50", ms(h.getValueAtPercentile(50)));
-    m.put("p90", ms(h.getValueAtPercentile(90)));
-    m.put("p99", ms(h.getValueAtPercentile(99)));
-    m.put("p999", ms(h.getValueAtPercentile(99.9)));
-    m.put("max", ms(h.getMaxValue()));
-    m.put("mean", round3(h.getMean() / 1000.0));
-    return m;
-  }
-
-  private static double ms(long micros) {
-    return round3(micros / 1000.0);
-  }
-
-  private static double round3(double v) {
-    return Math.round(v * 1000.0) / 1000.0;
-  }
-
-  private static double round1(double v) {
-    return Math.round(v * 10.0) / 10.0;
   }
 }
