@@ -7,66 +7,23 @@ import io.ultrachat.chat.conversation.Conversation;
 import io.ultrachat.chat.conversation.ConversationMember;
 import io.ultrachat.chat.conversation.ConversationStore;
 import io.ultrachat.chat.conversation.JdbcConversationStore;
-import io.ultrachat.store.jdbc.Database;
-import io.ultrachat.store.jdbc.DatabaseUrl;
-import io.ultrachat.testkit.PostgresSchemas;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import org.flywaydb.core.Flyway;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Migration V2 (direct conversations, invites) applied to a database that already holds V1
  * data: every conversation and membership survives, and the foreign keys still cascade. On
  * SQLite V2 rebuilds the conversation tables, which is what this guards.
  */
-abstract class DirectMigrationContract {
-  private final Backend backend;
-  private Database db;
-  private Optional<String> schemaUrl = Optional.empty();
-
-  @TempDir
-  Path tempDir;
-
+abstract class DirectMigrationContract extends MigrationFixture {
   DirectMigrationContract(Backend backend) {
-    this.backend = backend;
-  }
-
-  @AfterEach
-  void close() {
-    if (db != null) {
-      db.close();
-    }
-    schemaUrl.ifPresent(PostgresSchemas::dropSchema);
-  }
-
-  private void migrateTo(String target) {
-    Flyway.configure()
-        .dataSource(db.dataSource())
-        .locations("classpath:db/migration/chat/" + db.dialect().folder())
-        .table("chat_schema_history")
-        .baselineOnMigrate(true)
-        .baselineVersion("0")
-        .target(target)
-        .load()
-        .migrate();
+    super(backend);
   }
 
   @Test
   void v2KeepsV1ConversationsAndMembershipsAndTheirCascade() {
-    DatabaseUrl url;
-    if (backend == Backend.SQLITE) {
-      url = DatabaseUrl.sqliteFile(tempDir.resolve("chat.db"));
-    } else {
-      schemaUrl = Optional.of(PostgresSchemas.createSchema());
-      url = DatabaseUrl.parse(schemaUrl.get());
-    }
-    db = Database.open("chat", "test", url, 4, Duration.ofSeconds(5));
-    migrateTo("1");
+    openAt("1");
     db.write(sql -> {
       sql.update("INSERT INTO chat_workspaces (id, name, created_by, created_at) VALUES (100, 'acme', 1, ?)",
           sql.time(StoreContract.BASE));

@@ -2,71 +2,29 @@ package io.ultrachat.chat.search;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ultrachat.chat.MigrationFixture;
 import io.ultrachat.chat.StoreContract;
 import io.ultrachat.chat.message.MessagePartitions;
-import io.ultrachat.store.jdbc.Database;
-import io.ultrachat.store.jdbc.DatabaseUrl;
 import io.ultrachat.testkit.MutableClock;
-import io.ultrachat.testkit.PostgresSchemas;
 import io.ultrachat.testkit.store.StoreFixture.Backend;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import org.flywaydb.core.Flyway;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Migration V6 (search) on a database that already holds messages: they are searchable at once
  * (SQLite rebuilds the FTS index, PostgreSQL computes the generated column for existing rows),
  * and tombstones are not.
  */
-abstract class SearchMigrationContract {
-  private final Backend backend;
-  private Database db;
-  private Optional<String> schemaUrl = Optional.empty();
-
-  @TempDir
-  Path tempDir;
-
+abstract class SearchMigrationContract extends MigrationFixture {
   SearchMigrationContract(Backend backend) {
-    this.backend = backend;
-  }
-
-  @AfterEach
-  void close() {
-    if (db != null) {
-      db.close();
-    }
-    schemaUrl.ifPresent(PostgresSchemas::dropSchema);
-  }
-
-  private void migrateTo(String target) {
-    Flyway.configure()
-        .dataSource(db.dataSource())
-        .locations("classpath:db/migration/chat/" + db.dialect().folder())
-        .table("chat_schema_history")
-        .baselineOnMigrate(true)
-        .baselineVersion("0")
-        .target(target)
-        .load()
-        .migrate();
+    super(backend);
   }
 
   @Test
   void v6IndexesTheMessagesThatAlreadyExist() {
-    DatabaseUrl url;
-    if (backend == Backend.SQLITE) {
-      url = DatabaseUrl.sqliteFile(tempDir.resolve("chat.db"));
-    } else {
-      schemaUrl = Optional.of(PostgresSchemas.createSchema());
-      url = DatabaseUrl.parse(schemaUrl.get());
-    }
-    db = Database.open("chat", "test", url, 4, Duration.ofSeconds(5));
-    migrateTo("5");
+    openAt("5");
     Instant at = StoreContract.BASE;
     new MessagePartitions(db, new MutableClock(at), 1).ensureAhead();
     db.write(sql -> {
