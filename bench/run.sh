@@ -43,7 +43,7 @@
 #   PORT               server port (default 18080)
 #   SERVER_ARGS        extra arguments for `ultrachat serve`, e.g. "--set database.pool-size=1"
 #   SERVER_JAVA_OPTS   JVM options of the server (default: as the `ultrachat` launcher,
-#                      "--enable-native-access=ALL-UNNAMED -XX:+UseZGC")
+#                      "--enable-native-access=ALL-UNNAMED -XX:+UseG1GC")
 #   LOADGEN_JAVA_OPTS  JVM options of the load generator (default "-XX:+UseParallelGC -Xms256m")
 #   RESULTS            file the load generator appends its JSON result to
 #                      (default bench/target/results.jsonl)
@@ -210,7 +210,7 @@ start_server() {
   local db_args=()
   [[ -n "${DATABASE_URL:-}" ]] && db_args=(--database-url "$DATABASE_URL")
   # shellcheck disable=SC2086
-  "$java" ${SERVER_JAVA_OPTS:---enable-native-access=ALL-UNNAMED -XX:+UseZGC} -jar "$workdir/server.jar" serve \
+  "$java" ${SERVER_JAVA_OPTS:---enable-native-access=ALL-UNNAMED -XX:+UseG1GC} -jar "$workdir/server.jar" serve \
     --port "$port" --data-dir "$workdir/data" "${db_args[@]}" \
     --set rate-limit.user.requests=100000000 \
     --set rate-limit.auth.requests=100000000 \
@@ -250,7 +250,7 @@ chatload() {
 CHAT_SERVER_ARGS="--set auth.argon2.memory-kib=1024 --set auth.argon2.iterations=1 --set auth.argon2.max-concurrent=2"
 
 chat_label() {
-  echo "backend=$(sed 's#//[^@/]*@#//#' <<<"${DATABASE_URL:-sqlite}") server-jvm=${SERVER_JAVA_OPTS:---enable-native-access=ALL-UNNAMED -XX:+UseZGC} server-args=${SERVER_ARGS:-}"
+  echo "backend=$(sed 's#//[^@/]*@#//#' <<<"${DATABASE_URL:-sqlite}") server-jvm=${SERVER_JAVA_OPTS:---enable-native-access=ALL-UNNAMED -XX:+UseG1GC} server-args=${SERVER_ARGS:-}"
 }
 
 # Server memory now: VmRSS (KiB) and live heap bytes after a full GC (class histogram total).
@@ -388,7 +388,7 @@ case "$cmd" in
     rc=0
     # The backend without any credentials in the URL.
     backend="$(sed 's#//[^@/]*@#//#' <<<"${DATABASE_URL:-sqlite}")"
-    label="backend=$backend server-jvm=${SERVER_JAVA_OPTS:---enable-native-access=ALL-UNNAMED -XX:+UseZGC} server-args=${SERVER_ARGS:-}"
+    label="backend=$backend server-jvm=${SERVER_JAVA_OPTS:---enable-native-access=ALL-UNNAMED -XX:+UseG1GC} server-args=${SERVER_ARGS:-}"
     loadgen --scenario "$scenario" --url "http://127.0.0.1:${PORT:-18080}" --server-pid "$server_pid" --label "$label" "$@" || rc=$?
     echo "# loadavg after: $(cut -d' ' -f1-3 /proc/loadavg)"
     if grep -qiE ' (WARN|ERROR) ' "$workdir/server.log"; then

@@ -1,5 +1,7 @@
 package io.ultrachat.realtime;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.ultrachat.chat.ChatEvents;
 import io.ultrachat.kernel.bus.Bus;
@@ -131,9 +133,9 @@ final class Hub {
       membershipChange(interest, payload);
     }
     if (interest.sequencer != null && payload.contains("\"message.created\"")) {
-      JsonNode event = parse(payload);
-      if (event != null && "message.created".equals(event.path("type").asText())) {
-        interest.sequencer.accept(event.path("seq").asLong(), frame, payload);
+      long seq = messageCreatedSeq(m.payload());
+      if (seq > 0) {
+        interest.sequencer.accept(seq, frame, payload);
         return;
       }
     }
@@ -166,6 +168,41 @@ final class Hub {
       } else if (type.equals("member.left")) {
         unfollowConversation(c, conversationId);
       }
+    }
+  }
+
+  /**
+   * The {@code seq} of a {@code message.created} event, or 0 for any other event. Reads only the
+   * top-level fields and skips nested ones unparsed: every message event passes here once per
+   * node, and building a tree of it cost about a tenth of the server's CPU at full ingest.
+   */
+  static long messageCreatedSeq(byte[] payload) {
+    try (JsonParser p = Json.mapper().getFactory().createParser(payload)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        return 0;
+      }
+      boolean created = false;
+      long seq = 0;
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String name = p.currentName();
+        JsonToken value = p.nextToken();
+        if ("type".equals(name)) {
+          if (!"message.created".equals(p.getValueAsString())) {
+            return 0;
+          }
+          created = true;
+        } else if ("seq".equals(name) && value == JsonToken.VALUE_NUMBER_INT) {
+          seq = p.getLongValue();
+        } else {
+          p.skipChildren();
+        }
+        if (created && seq > 0) {
+          return seq;
+        }
+      }
+      return 0;
+    } catch (java.io.IOException e) {
+      return 0;
     }
   }
 

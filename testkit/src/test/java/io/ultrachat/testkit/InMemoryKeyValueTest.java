@@ -55,4 +55,27 @@ class InMemoryKeyValueTest extends KeyValueContract {
         .hasMessageContaining("fields");
     assertThat(small.fields("h")).containsOnlyKeys("a", "b");
   }
+
+  /** Regression: a hash purges lazily from a lower bound of its expiries; refreshed fields must not fool it. */
+  @Test
+  void fieldsOfABigHashExpireOneByOneWhileRefreshedOnesStay() {
+    for (int i = 0; i < 1000; i++) {
+      kv.putField("announced", "u" + i, "online", Duration.ofSeconds(10 + i % 10));
+    }
+    // Refresh the earliest ones with a later expiry: the hash's lower bound is now stale.
+    for (int i = 0; i < 1000; i += 10) {
+      kv.putField("announced", "u" + i, "away", Duration.ofSeconds(60));
+    }
+    clock.advance(Duration.ofSeconds(14));
+    // Fields 1..4 mod 10 expired at 11..14 s; 0 mod 10 (10 s) were refreshed to 60 s.
+    assertThat(kv.fields("announced")).hasSize(600).containsEntry("u0", "away").doesNotContainKey("u1").containsKey("u5");
+    assertThat(kv.getField("announced", "u3")).isEmpty();
+    assertThat(kv.putField("announced", "u3", "online", Duration.ofSeconds(1))).isEmpty();
+    clock.advance(Duration.ofSeconds(40));
+    assertThat(kv.fields("announced")).containsOnlyKeys(java.util.stream.IntStream.range(0, 100)
+        .mapToObj(i -> "u" + (i * 10)).toArray(String[]::new));
+    clock.advance(Duration.ofSeconds(10));
+    assertThat(kv.fields("announced")).isEmpty();
+    assertThat(kv.deleteField("announced", "u0")).isEmpty();
+  }
 }

@@ -17,6 +17,16 @@ public interface Cache<K, V> {
 
   Optional<V> getIfPresent(K key);
 
+  /**
+   * The cached value, without loading and without counting a hit or a miss: for a decorator that
+   * looks at an entry to decide which lookup serves a request, then counts that lookup alone.
+   * The default counts it like {@link #getIfPresent}; implementations that keep statistics
+   * override it.
+   */
+  default Optional<V> peek(K key) {
+    return getIfPresent(key);
+  }
+
   void put(K key, V value);
 
   void invalidate(K key);

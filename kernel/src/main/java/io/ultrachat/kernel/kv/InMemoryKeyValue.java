@@ -36,13 +36,36 @@ public final class InMemoryKeyValue implements KeyValue {
 
   private record Field(String value, long expiresAt) {}
 
-  /** Fields of one hash; guarded by the map's per-key {@code compute}. */
+  /**
+   * Fields of one hash; guarded by the map's per-key {@code compute}. A hash may hold a field per
+   * online user (presence), so touching one field must not walk them all: {@code earliest} is a
+   * lower bound of the fields' expiries, and only once time passes it can a field have expired,
+   * so a purge walks the fields at most once per expiry it passes, not on every access.
+   */
   private static final class Hash implements Entry {
     final Map<String, Field> fields = new HashMap<>();
+    private long earliest = Long.MAX_VALUE;
+
+    Field put(String name, Field field) {
+      earliest = Math.min(earliest, field.expiresAt);
+      return fields.put(name, field);
+    }
 
     /** Drops expired fields; true if none is left. */
     boolean purge(long now) {
-      fields.values().removeIf(f -> f.expiresAt <= now);
+      if (now < earliest) {
+        return fields.isEmpty();
+      }
+      long next = Long.MAX_VALUE;
+      for (Iterator<Field> it = fields.values().iterator(); it.hasNext(); ) {
+        long expiresAt = it.next().expiresAt;
+        if (expiresAt <= now) {
+          it.remove();
+        } else {
+          next = Math.min(next, expiresAt);
+        }
+      }
+      earliest = next;
       return fields.isEmpty();
     }
   }
@@ -151,7 +174,7 @@ public final class InMemoryKeyValue implements KeyValue {
       if (!h.fields.containsKey(field) && h.fields.size() >= maxEntries) {
         throw new IllegalStateException("hash '" + k + "' already has the most fields allowed, " + maxEntries);
       }
-      previous[0] = h.fields.put(field, new Field(value, expiresAt));
+      previous[0] = h.put(field, new Field(value, expiresAt));
       return h;
     });
     return previous[0] == null ? Optional.empty() : Optional.of(previous[0].value);

@@ -25,6 +25,11 @@ final class CaffeineCache<K, V> implements Cache<K, V> {
   }
 
   @Override
+  public Optional<V> peek(K key) {
+    return Optional.ofNullable(cache.policy().getIfPresentQuietly(key));
+  }
+
+  @Override
   public void put(K key, V value) {
     cache.put(key, value);
   }

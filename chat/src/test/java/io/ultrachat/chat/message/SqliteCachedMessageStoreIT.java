@@ -1,0 +1,16 @@
+package io.ultrachat.chat.message;
+
+import io.ultrachat.store.jdbc.Database;
+import io.ultrachat.testkit.store.StoreFixture.Backend;
+
+/** The message store contract over the cache decorator stack, on Sqlite. */
+class SqliteCachedMessageStoreIT extends MessageStoreContract {
+  SqliteCachedMessageStoreIT() {
+    super(Backend.SQLITE);
+  }
+
+  @Override
+  protected MessageStore newStore(Database db, MessagePartitions partitions) {
+    return CachedStores.cachedMessageStore(db, partitions);
+  }
+}
