@@ -1046,10 +1046,18 @@ public final class ChatLoad {
     String body = padding(opt.bodyBytes);
     for (Client c : writers) {
       c.onFrame = text -> {
-        if (text.startsWith("{\"type\":\"error\"")) {
+        boolean error = text.startsWith("{\"type\":\"error\"");
+        if (error && "rate-limited".equals(stringField(text, "code"))) {
+          // The per-connection frame rate (realtime.frame-rate) refused it: send the same message
+          // again a little later, so every channel really holds its share.
+          long i = Long.parseLong(stringField(text, "ref").substring(1));
+          vertx.setTimer(100, t -> sendFill(c, i, channels, body));
+          return;
+        }
+        if (error) {
           fail("fill: " + stringField(text, "code"));
         }
-        if (text.startsWith("{\"type\":\"ack\"") || text.startsWith("{\"type\":\"error\"")) {
+        if (text.startsWith("{\"type\":\"ack\"") || error) {
           if (acked.incrementAndGet() == total) {
             done.countDown();
           }
@@ -1076,9 +1084,13 @@ public final class ChatLoad {
   private static void sendNext(Client c, AtomicLong next, int total, long[] channels, String body) {
     long i = next.getAndIncrement();
     if (i < total) {
-      // Channel by index, so each channel gets exactly its share.
-      c.send(sendFrame("f", channels[(int) (i % channels.length)], body, "fill-" + i));
+      sendFill(c, i, channels, body);
     }
+  }
+
+  /** Fill message {@code i}: its channel by index, so each channel gets exactly its share; its ref names it for a resend. */
+  private static void sendFill(Client c, long i, long[] channels, String body) {
+    c.send(sendFrame("f" + i, channels[(int) (i % channels.length)], body, "fill-" + i));
   }
 
   private void readLoop(String auth, long[] channels, int perConversation, AtomicLong ok, AtomicLong errors, Histogram latency) {

@@ -132,6 +132,22 @@ class CachedMessageStoreIT extends StoreContract {
   }
 
   @Test
+  void olderPagesWithinTheTailAreServedFromIt() {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    CachedMessageStore store = node(registry);
+    for (int i = 0; i < 500; i++) {
+      append(store, "m" + i);
+    }
+    Random random = new Random(7);
+    for (int i = 0; i < 400; i++) {
+      int page = random.nextInt(5);
+      List<Message> got = store.before(GENERAL, 501 - 50L * page, 50);
+      store.before(GENERAL, got.getFirst().seq(), 1);
+    }
+    assertThat(gets(registry, "miss")).isLessThanOrEqualTo(2);
+  }
+
+  @Test
   void concurrentAppendsNeverLeaveAStaleNewestPage() {
     CachedMessageStore store = node(new SimpleMeterRegistry());
     append(store, "first");
