@@ -78,7 +78,17 @@ public abstract class CacheContract {
     }
     // Eviction may run in the background and is approximate: the bound holds once it has caught up.
     org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-        assertThat(present(c, 1000)).isLessThanOrEqualTo(10 + 5));
+        assertThat(heldInMemory(c, 1000)).isLessThanOrEqualTo(10 + 5));
+  }
+
+  /**
+   * How many of the keys {@code k0 … k<keys-1>} the cache holds in this process's memory, for the
+   * {@code size} bound, which is per node. By default what {@link Cache#getIfPresent} finds. A
+   * tiered cache whose shared tier is bounded by time rather than by the per-node item limit
+   * (Redis) overrides this to count its local tier alone, and tests the shared tier's bound itself.
+   */
+  protected long heldInMemory(Cache<String, String> c, int keys) {
+    return present(c, keys);
   }
 
   private static long present(Cache<String, String> c, int keys) {
