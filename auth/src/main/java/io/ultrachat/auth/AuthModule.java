@@ -1,5 +1,6 @@
 package io.ultrachat.auth;
 
+import io.ultrachat.kernel.bus.Bus;
 import io.ultrachat.auth.account.AccountRoutes;
 import io.ultrachat.auth.account.AccountService;
 import io.ultrachat.auth.account.JdbcUserStore;
@@ -31,6 +32,7 @@ import io.ultrachat.store.jdbc.Database;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The Auth service assembled: its stores on the given database, its services and its REST
@@ -44,7 +46,13 @@ public final class AuthModule {
   private final AuthEdgeAuthenticator authenticator;
   private final List<ServiceEndpoints> routes;
 
+  /** For commands that run without a bus (admin, migrate): revocations stay in this process. */
   public AuthModule(Settings settings, Database db, Clock clock, IdGenerator ids) {
+    this(settings, db, clock, ids, Optional.empty());
+  }
+
+  /** With the node's bus: revocations reach every node at once. */
+  public AuthModule(Settings settings, Database db, Clock clock, IdGenerator ids, Optional<Bus> bus) {
     db.migrate("auth");
     UserStore users = new JdbcUserStore(db);
     JdbcSessionStore sessionStore = new JdbcSessionStore(db);
@@ -70,7 +78,7 @@ public final class AuthModule {
     Duration revocationMemory = accessTtl.plus(skew).plusMinutes(1);
     this.sessions = new SessionService(users, sessionStore, accounts, hasher, accessTokens,
         new LoginThrottle(clock, settings.get(AuthSettings.LOGIN_FAILURES_BEFORE_BACKOFF), settings.get(AuthSettings.LOGIN_BACKOFF_MAX)),
-        new SessionRevocations(revocationMemory), ids, clock, settings.get(AuthSettings.SESSION_MAX_AGE),
+        revocations(revocationMemory, bus), ids, clock, settings.get(AuthSettings.SESSION_MAX_AGE),
         settings.get(AuthSettings.SESSION_RENEW_BEFORE), settings.get(AuthSettings.MAX_SESSIONS));
     sessions.warmRevocations(revocationMemory);
 
@@ -85,6 +93,12 @@ public final class AuthModule {
         new ApiTokenRoutes(apiTokens),
         new BotRoutes(bots, apiTokens),
         new KeyRoutes(keyRing));
+  }
+
+  private static SessionRevocations revocations(Duration remember, Optional<Bus> bus) {
+    SessionRevocations revocations = new SessionRevocations(remember);
+    bus.ifPresent(revocations::shareOver);
+    return revocations;
   }
 
   public List<Endpoint> endpoints() {

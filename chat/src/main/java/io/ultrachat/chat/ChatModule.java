@@ -40,6 +40,10 @@ import io.ultrachat.chat.workspace.WorkspaceStore;
 import io.ultrachat.kernel.blob.BlobStore;
 import io.ultrachat.kernel.bus.Bus;
 import io.ultrachat.kernel.cache.CacheFactory;
+import io.ultrachat.kernel.cache.JsonCacheCodec;
+import io.ultrachat.chat.conversation.ConversationMember;
+import io.ultrachat.chat.workspace.WorkspaceMember;
+import io.ultrachat.chat.preferences.Preferences;
 import io.ultrachat.kernel.cache.CachePolicy;
 import io.ultrachat.kernel.cache.CacheSettings;
 import io.ultrachat.kernel.config.Setting;
@@ -95,12 +99,18 @@ public final class ChatModule implements AutoCloseable {
     // Stores, with their cache decorators. Layer order: cache → JDBC; writes invalidate in the decorator.
     CachePolicy memberships = CacheSettings.policy(settings, CacheSettings.MEMBERSHIPS);
     CachePolicy recentMessages = CacheSettings.policy(settings, CacheSettings.CHAT_MESSAGES);
+    // Memberships, versions and preferences are shared between nodes when the factory has a
+    // shared tier (codecs) and invalidated everywhere on write; history ranges stay on each node,
+    // because their keys carry the conversation's version and a stale tail end is detected on read.
     WorkspaceStore workspaceStore = new CachedWorkspaceStore(new JdbcWorkspaceStore(db),
-        caches.create(new CachePolicy("workspace-memberships", memberships.ttl(), memberships.maxItems(), memberships.invalidation())));
+        caches.create(new CachePolicy("workspace-memberships", memberships.ttl(), memberships.maxItems(), memberships.invalidation()),
+            JsonCacheCodec.of(WorkspaceMember.class)));
     ConversationStore conversationStore = new CachedConversationStore(new JdbcConversationStore(db),
-        caches.create(new CachePolicy("conversation-memberships", memberships.ttl(), memberships.maxItems(), memberships.invalidation())));
-    CachedMessageStore messageStore = new CachedMessageStore(new JdbcMessageStore(db, partitions), caches.create(recentMessages),
-        caches.create(new CachePolicy("chat-message-versions", recentMessages.ttl(), recentMessages.maxItems(), CachePolicy.Invalidation.SIZE)));
+        caches.create(new CachePolicy("conversation-memberships", memberships.ttl(), memberships.maxItems(), memberships.invalidation()),
+            JsonCacheCodec.of(ConversationMember.class)));
+    CachedMessageStore messageStore = new CachedMessageStore(new JdbcMessageStore(db, partitions), caches.createLocal(recentMessages),
+        caches.create(new CachePolicy("chat-message-versions", recentMessages.ttl(), recentMessages.maxItems(), CachePolicy.Invalidation.SIZE),
+            JsonCacheCodec.of(Long.class)));
     WorkspaceService workspaces = new WorkspaceService(workspaceStore, conversationStore, users, ids, clock);
     ChatEvents events = new ChatEvents(bus);
     ExtrasStore extras = new ExtrasStore(db);
@@ -113,7 +123,7 @@ public final class ChatModule implements AutoCloseable {
     this.realtime = new ChatRealtime(conversationStore, conversations, messages, messageStore, events, workspaces, workspaceStore);
     this.invites = new InviteService(new JdbcInviteStore(db), workspaces, ids, clock);
     PreferenceStore preferenceStore = new CachedPreferenceStore(new JdbcPreferenceStore(db),
-        caches.create(CacheSettings.policy(settings, CacheSettings.USER_PREFERENCES)));
+        caches.create(CacheSettings.policy(settings, CacheSettings.USER_PREFERENCES), JsonCacheCodec.of(Preferences.class)));
     PreferenceService preferences = new PreferenceService(preferenceStore, conversations, clock);
     this.routes = List.of(new WorkspaceRoutes(workspaces), new ConversationRoutes(conversations),
         new MessageRoutes(messages), new InviteRoutes(invites), new PreferenceRoutes(preferences),

@@ -106,6 +106,13 @@ public final class Gateway {
   public Gateway(Vertx vertx, Settings settings, List<Endpoint> endpoints, EdgeAuthenticator authenticator,
       List<ReadinessCheck> readiness, PrometheusMeterRegistry metrics, StaticContent web,
       Map<String, io.vertx.core.Handler<io.vertx.core.http.ServerWebSocket>> webSockets) {
+    this(vertx, settings, endpoints, authenticator, readiness, metrics, web, webSockets, RateLimiter.Factory.local());
+  }
+
+  /** @param limiters where the rate limits count: this process, or a store shared by the cluster */
+  public Gateway(Vertx vertx, Settings settings, List<Endpoint> endpoints, EdgeAuthenticator authenticator,
+      List<ReadinessCheck> readiness, PrometheusMeterRegistry metrics, StaticContent web,
+      Map<String, io.vertx.core.Handler<io.vertx.core.http.ServerWebSocket>> webSockets, RateLimiter.Factory limiters) {
     this.webSockets = Map.copyOf(webSockets);
     this.vertx = vertx;
     this.settings = settings;
@@ -114,9 +121,11 @@ public final class Gateway {
     this.readiness = List.copyOf(readiness);
     this.metrics = metrics;
     this.web = web;
-    this.authLimiter = new RateLimiter("rate-limited", settings.get(GatewaySettings.AUTH_LIMIT), settings.get(GatewaySettings.AUTH_WINDOW));
-    this.userLimiter = new RateLimiter("rate-limited", settings.get(GatewaySettings.USER_LIMIT), settings.get(GatewaySettings.USER_WINDOW));
-    this.anonymousLimiter = new RateLimiter("rate-limited", settings.get(GatewaySettings.ANONYMOUS_LIMIT),
+    this.authLimiter = limiters.create("auth", "rate-limited", settings.get(GatewaySettings.AUTH_LIMIT),
+        settings.get(GatewaySettings.AUTH_WINDOW));
+    this.userLimiter = limiters.create("user", "rate-limited", settings.get(GatewaySettings.USER_LIMIT),
+        settings.get(GatewaySettings.USER_WINDOW));
+    this.anonymousLimiter = limiters.create("anonymous", "rate-limited", settings.get(GatewaySettings.ANONYMOUS_LIMIT),
         settings.get(GatewaySettings.ANONYMOUS_WINDOW));
     this.corsOrigins = Arrays.stream(settings.get(GatewaySettings.CORS_ORIGINS).split(","))
         .map(String::strip).filter(s -> !s.isEmpty()).collect(Collectors.toUnmodifiableSet());

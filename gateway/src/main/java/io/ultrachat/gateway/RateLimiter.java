@@ -1,53 +1,35 @@
 package io.ultrachat.gateway;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
-import io.github.bucket4j.Bandwidth;
-import io.github.bucket4j.Bucket;
-import io.github.bucket4j.ConsumptionProbe;
-import io.ultrachat.kernel.error.RateLimited;
+import io.ultrachat.kernel.kv.KeyValue;
+import java.time.Clock;
 import java.time.Duration;
 
 /**
- * Token buckets per key (a client address or a user), one family per kind of limit. A bucket
- * holds {@code requests} tokens and refills them evenly over {@code window}, so a client may
- * burst up to the limit and then proceeds at the average rate.
- *
- * <p>Buckets live in process, bounded to one million keys per family and dropped after a
- * window of inactivity (a full bucket). Thread-safe.
+ * A limit of {@code requests} per {@code window} for each key (a client address or a user) of
+ * one family of requests. Thread-safe; {@link #acquire} may block on a shared store, so the
+ * gateway calls it on the request's virtual thread, never on an event loop.
  */
-public final class RateLimiter {
-  private final String code;
-  private final int requests;
-  private final Duration window;
-  private final Cache<String, Bucket> buckets;
+public interface RateLimiter {
+  /**
+   * Takes one request from the key's allowance.
+   *
+   * @throws io.ultrachat.kernel.error.RateLimited with a {@code Retry-After} when none is left
+   */
+  void acquire(String key);
 
-  public RateLimiter(String code, int requests, Duration window) {
-    this.code = code;
-    this.requests = requests;
-    this.window = window;
-    this.buckets = Caffeine.newBuilder().maximumSize(1_000_000).expireAfterAccess(window).build();
-  }
+  /** Makes the limiter of one family; the gateway asks for its three families at start. */
+  @FunctionalInterface
+  interface Factory {
+    RateLimiter create(String family, String code, int requests, Duration window);
 
-  /** @throws RateLimited with a {@code Retry-After} when the key's bucket is empty */
-  public void acquire(String key) {
-    Bucket bucket = buckets.get(key, k -> Bucket.builder()
-        .addLimit(Bandwidth.builder().capacity(requests).refillGreedy(requests, window).build())
-        .build());
-    ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(1);
-    if (!probe.isConsumed()) {
-      throw new RateLimited(code, "too many requests; limit is " + requests + " per " + human(window),
-          Duration.ofNanos(probe.getNanosToWaitForRefill()));
+    /** Token buckets in this process (one node). */
+    static Factory local() {
+      return (family, code, requests, window) -> new LocalRateLimiter(code, requests, window);
     }
-  }
 
-  private static String human(Duration d) {
-    if (d.toSeconds() % 3600 == 0) {
-      return d.toHours() + " h";
+    /** Counters in the shared key-value store, so every node of a cluster counts together. */
+    static Factory shared(KeyValue kv, Clock clock) {
+      return (family, code, requests, window) -> new SharedRateLimiter(kv, clock, family, code, requests, window);
     }
-    if (d.toSeconds() % 60 == 0) {
-      return d.toMinutes() + " min";
-    }
-    return d.toSeconds() + " s";
   }
 }

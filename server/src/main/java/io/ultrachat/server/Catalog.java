@@ -21,6 +21,7 @@ public final class Catalog {
   public static List<Setting<?>> all() {
     List<Setting<?>> all = new ArrayList<>();
     all.addAll(new ServerSettings().settings());
+    all.addAll(new BackendSettings().settings());
     all.addAll(new GatewaySettings().settings());
     all.addAll(new CacheSettings().settings());
     all.addAll(new AuthSettings().settings());

@@ -11,9 +11,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.ultrachat.auth.AuthModule;
 import io.ultrachat.auth.AuthSettings;
-import io.ultrachat.cache.caffeine.CaffeineCacheFactory;
 import io.ultrachat.chat.ChatModule;
-import io.ultrachat.kernel.cache.CacheSettings;
 import io.ultrachat.realtime.RealtimeEndpoint;
 import io.ultrachat.chat.ChatSettings;
 import io.ultrachat.gateway.Gateway;
@@ -22,7 +20,6 @@ import io.ultrachat.gateway.StaticContent;
 import io.ultrachat.kernel.blob.BlobStore;
 import io.ultrachat.kernel.blob.FileBlobStore;
 import io.ultrachat.kernel.bus.Bus;
-import io.ultrachat.kernel.bus.InProcessBus;
 import io.ultrachat.kernel.config.Settings;
 import io.ultrachat.kernel.http.Endpoint;
 import io.ultrachat.kernel.id.IdGenerator;
@@ -53,7 +50,7 @@ public final class UltraChatServer implements AutoCloseable {
   private final Settings settings;
   private final List<AutoCloseable> resources = new ArrayList<>();
   private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-  private final InProcessBus bus = new InProcessBus();
+  private Backends backends;
   private Vertx vertx;
   private Gateway gateway;
   private RealtimeEndpoint realtime;
@@ -105,15 +102,17 @@ public final class UltraChatServer implements AutoCloseable {
 
   private void boot(Clock clock) {
     Set<String> services = services(settings);
+    backends = Backends.open(settings, clock, metrics);
+    Bus bus = backends.bus();
     Database authDb = openDatabase("auth", AuthSettings.DATABASE_URL.key(), settings.get(AuthSettings.DATABASE_URL));
     IdGenerator ids = new IdGenerator(clock, settings.get(ServerSettings.NODE_ID));
-    auth = new AuthModule(settings, authDb, clock, ids);
+    auth = new AuthModule(settings, authDb, clock, ids, Optional.of(bus));
 
     List<Endpoint> endpoints = new ArrayList<>(auth.endpoints());
     if (services.contains("chat")) {
       Database chatDb = openDatabase("chat", ChatSettings.DATABASE_URL.key(), settings.get(ChatSettings.DATABASE_URL));
       chat = new ChatModule(settings, chatDb, clock, ids, auth.directory(), bus,
-          new CaffeineCacheFactory(metrics, clock, CacheSettings.globalMaxItems(settings)), blobStore());
+          backends.caches(), blobStore());
       resources.add(chat);
       endpoints.addAll(chat.endpoints());
     }
@@ -127,19 +126,24 @@ public final class UltraChatServer implements AutoCloseable {
       if (chat == null) {
         throw new IllegalArgumentException("invalid setting services: realtime needs chat in the same process in this build");
       }
-      // Presence lives in memory on one node; a shared store (Redis) comes with multi-node deployments.
-      realtime = new RealtimeEndpoint(vertx, settings, auth.authenticator(), chat.realtime(), bus,
-          new io.ultrachat.kernel.kv.InMemoryKeyValue(clock));
+      realtime = new RealtimeEndpoint(vertx, settings, auth.authenticator(), chat.realtime(), bus, backends.keyValue());
       endpoints.addAll(realtime.endpoints());
       webSockets.put(RealtimeEndpoint.PATH, realtime);
       endpoints.add(io.ultrachat.realtime.AsyncApiDocument.endpoint());
     }
     gateway = new Gateway(vertx, settings, endpoints, auth.authenticator(),
-        List.of(new ReadinessCheck("database", () -> databases.values().stream().allMatch(Database::isReachable))), metrics, new StaticContent("META-INF/ultrachat/web"), webSockets);
+        readinessChecks(), metrics, new StaticContent("META-INF/ultrachat/web"), webSockets, backends.rateLimiters(clock));
     port = gateway.start();
   }
 
   private final Map<String, Database> databases = new LinkedHashMap<>();
+
+  private List<ReadinessCheck> readinessChecks() {
+    List<ReadinessCheck> checks = new ArrayList<>();
+    checks.add(new ReadinessCheck("database", () -> databases.values().stream().allMatch(Database::isReachable)));
+    checks.addAll(backends.readinessChecks());
+    return checks;
+  }
 
   /** The blob store: files under {@code blobs.dir}, by default {@code <data-dir>/blobs}. */
   private BlobStore blobStore() {
@@ -184,7 +188,7 @@ public final class UltraChatServer implements AutoCloseable {
 
   /** The event bus of this node. */
   public Bus bus() {
-    return bus;
+    return backends.bus();
   }
 
   public AuthModule auth() {
@@ -215,13 +219,15 @@ public final class UltraChatServer implements AutoCloseable {
         // Shutting down anyway; nothing useful to do with a close failure.
       }
     }
-    bus.close();
     for (int i = resources.size() - 1; i >= 0; i--) {
       try {
         resources.get(i).close();
       } catch (Exception ignored) {
         // Best effort: the process is ending.
       }
+    }
+    if (backends != null) {
+      backends.close();
     }
   }
 }

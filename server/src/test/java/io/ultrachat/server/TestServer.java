@@ -43,6 +43,7 @@ public final class TestServer implements AutoCloseable {
     private final Backend backend;
     private final Map<String, String> settings = new LinkedHashMap<>();
     private Clock clock = Clock.systemUTC();
+    private Optional<String> sharedDatabase = Optional.empty();
 
     private Builder(Backend backend) {
       this.backend = backend;
@@ -62,6 +63,15 @@ public final class TestServer implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Uses a PostgreSQL database (a JDBC URL, e.g. from {@link PostgresSchemas#createSchema()})
+     * that the caller created and drops: for several nodes of one cluster.
+     */
+    public Builder sharedDatabase(String jdbcUrl) {
+      this.sharedDatabase = Optional.of(jdbcUrl);
+      return this;
+    }
+
     public Builder clock(Clock clock) {
       this.clock = clock;
       return this;
@@ -77,7 +87,9 @@ public final class TestServer implements AutoCloseable {
       Optional<String> schema = Optional.empty();
       Map<String, String> all = new LinkedHashMap<>(settings);
       all.put("data-dir", dir.toString());
-      if (backend == Backend.POSTGRESQL) {
+      if (sharedDatabase.isPresent()) {
+        all.put("database.url", sharedDatabase.get());
+      } else if (backend == Backend.POSTGRESQL) {
         schema = Optional.of(PostgresSchemas.createSchema());
         all.put("database.url", schema.get());
       }

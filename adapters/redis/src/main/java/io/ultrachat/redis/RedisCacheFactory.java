@@ -48,6 +48,7 @@ public final class RedisCacheFactory implements CacheFactory, AutoCloseable {
   private final MeterRegistry registry;
   private final Clock clock;
   private final CaffeineCacheFactory l1s;
+  private final CaffeineCacheFactory locals;
   private final Options options;
   private final L2Health health;
   private final List<TieredCache<?, ?>> caches = new CopyOnWriteArrayList<>();
@@ -104,6 +105,8 @@ public final class RedisCacheFactory implements CacheFactory, AutoCloseable {
     l1Metrics.config().meterFilter(MeterFilter.deny(id -> id.getName().equals("cache.gets")));
     l1Metrics.add(registry);
     this.l1s = new CaffeineCacheFactory(l1Metrics, clock, globalMaxItems);
+    // Local-only caches are one level, so Caffeine's own cache.gets is their true hit rate.
+    this.locals = new CaffeineCacheFactory(registry, clock, globalMaxItems);
     this.health = new L2Health(endpoint.setting() + " (" + endpoint.address() + ")", clock, options.retryAfter());
   }
 
@@ -122,6 +125,12 @@ public final class RedisCacheFactory implements CacheFactory, AutoCloseable {
   public <K, V> Cache<K, V> create(CachePolicy policy, CacheCodec<K, V> codec) {
     Objects.requireNonNull(codec, "codec");
     return build(policy, codec);
+  }
+
+  /** Caffeine alone, on this node: no Redis, no broadcast (see {@link CacheFactory#createLocal}). */
+  @Override
+  public <K, V> Cache<K, V> createLocal(CachePolicy policy) {
+    return locals.create(policy);
   }
 
   private <K, V> Cache<K, V> build(CachePolicy policy, CacheCodec<K, V> codec) {

@@ -124,6 +124,15 @@ public final class RedisEndpoint implements AutoCloseable {
   }
 
   /** {@code host:port}, for logs. */
+  /** Whether the server answers a PING now (within the command timeout); for readiness checks. */
+  public boolean reachable() {
+    try {
+      return "PONG".equals(text.sync().ping());
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+
   public String address() {
     return address;
   }

@@ -204,7 +204,7 @@ public final class SessionService {
   /** Loads the recently revoked sessions into the edge check after a start. */
   public void warmRevocations(Duration lookBack) {
     for (long id : sessions.revokedSince(clock.instant().minus(lookBack))) {
-      revocations.add(id);
+      revocations.remember(id);
     }
   }
 }

@@ -5,7 +5,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Caches history read backwards ({@link #before}), the seed's {@code chat-messages} resource: the
@@ -28,7 +28,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * deletes change messages inside cached ranges, so they give the conversation a new version,
  * which no cached range carries. A conversation without a recorded version (never seen, or its
  * version was evicted) gets a fresh one that has never been used, so eviction can never
- * resurrect a stale range.
+ * resurrect a stale range. Versions are random 63-bit numbers rather than a counter, because in
+ * a cluster the versions cache is shared (and invalidated on write) between nodes whose counters
+ * would repeat each other's values; the history ranges themselves stay on each node.
  *
  * <p><b>Counting.</b> Each read is one counted lookup of the cache (a hit when cached messages
  * serve it); deciding whether the tail or a page serves it uses an uncounted {@link Cache#peek}.
@@ -45,7 +47,6 @@ public final class CachedMessageStore implements MessageStore {
   private final MessageStore store;
   private final Cache<String, Range> ranges;
   private final Cache<Long, Long> versions;
-  private final AtomicLong nextVersion = new AtomicLong();
 
   /**
    * A contiguous run of messages, ascending by seq, that holds every stored message with a seq
@@ -109,11 +110,15 @@ public final class CachedMessageStore implements MessageStore {
   }
 
   private long version(long conversationId) {
-    return versions.get(conversationId, id -> Optional.of(nextVersion.incrementAndGet())).orElseThrow();
+    return versions.get(conversationId, id -> Optional.of(freshVersion())).orElseThrow();
   }
 
   private void bump(long conversationId) {
-    versions.put(conversationId, nextVersion.incrementAndGet());
+    versions.put(conversationId, freshVersion());
+  }
+
+  private static long freshVersion() {
+    return ThreadLocalRandom.current().nextLong(Long.MAX_VALUE);
   }
 
   private static String tailKey(long conversationId, long version) {

@@ -16,4 +16,14 @@ public interface CacheFactory {
     Objects.requireNonNull(codec, "codec");
     return create(policy);
   }
+
+  /**
+   * A cache kept in this process only: never written to a shared tier and never invalidated by
+   * other nodes. For values whose keys already say when they go stale (a versioned key), where
+   * sharing would only add traffic. The default is {@link #create(CachePolicy)}, which for an
+   * in-memory factory is exactly that.
+   */
+  default <K, V> Cache<K, V> createLocal(CachePolicy policy) {
+    return create(policy);
+  }
 }

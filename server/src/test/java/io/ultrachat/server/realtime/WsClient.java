@@ -20,7 +20,7 @@ import java.util.function.Predicate;
  * A test client for the realtime protocol: collects frames, sends JSON, reports the close code,
  * and can drop its connection abruptly ({@link #kill}) as a crashing client or network would.
  */
-final class WsClient implements AutoCloseable {
+public final class WsClient implements AutoCloseable {
   /** One HTTP client for every test socket: each WebSocket still has its own TCP connection. */
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -35,7 +35,7 @@ final class WsClient implements AutoCloseable {
         .buildAsync(URI.create(baseUrl.replace("http://", "ws://") + "/api/v1/realtime"), new Listener()).join();
   }
 
-  static WsClient connect(String baseUrl) {
+  public static WsClient connect(String baseUrl) {
     return new WsClient(baseUrl, true);
   }
 
@@ -83,7 +83,7 @@ final class WsClient implements AutoCloseable {
     }
   }
 
-  void send(Map<String, ?> frame) {
+  public void send(Map<String, ?> frame) {
     try {
       socket.sendText(Json.mapper().writeValueAsString(frame), true).join();
     } catch (java.io.IOException e) {
@@ -99,7 +99,7 @@ final class WsClient implements AutoCloseable {
    * Drops the connection at once: the TCP socket is closed without a close frame, and frames
    * received but not yet taken are forgotten, as when a client crashes or its network goes.
    */
-  void kill() {
+  public void kill() {
     socket.abort();
     frames.clear();
   }
@@ -115,7 +115,7 @@ final class WsClient implements AutoCloseable {
   }
 
   /** The next frame matching, skipping others; fails after the timeout. */
-  JsonNode next(Predicate<JsonNode> matching, Duration timeout) throws InterruptedException {
+  public JsonNode next(Predicate<JsonNode> matching, Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
       long left = deadline - System.nanoTime();
@@ -129,18 +129,18 @@ final class WsClient implements AutoCloseable {
     }
   }
 
-  JsonNode next(String type) throws InterruptedException {
+  public JsonNode next(String type) throws InterruptedException {
     return next(f -> type.equals(f.path("type").asText()), Duration.ofSeconds(10));
   }
 
   /** The next event of a given event type. */
-  JsonNode nextEvent(String eventType) throws InterruptedException {
+  public JsonNode nextEvent(String eventType) throws InterruptedException {
     return next(f -> "event".equals(f.path("type").asText()) && eventType.equals(f.path("event").path("type").asText()),
         Duration.ofSeconds(10)).path("event");
   }
 
   /** Every frame received within the window. */
-  List<JsonNode> drain(Duration window) throws InterruptedException {
+  public List<JsonNode> drain(Duration window) throws InterruptedException {
     List<JsonNode> out = new ArrayList<>();
     long deadline = System.nanoTime() + window.toNanos();
     JsonNode f;
@@ -155,7 +155,7 @@ final class WsClient implements AutoCloseable {
     return socket.isInputClosed() || closed.isDone();
   }
 
-  int closeCode(Duration timeout) throws Exception {
+  public int closeCode(Duration timeout) throws Exception {
     return closed.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
   }
 

@@ -1,0 +1,130 @@
+package io.ultrachat.server.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.ultrachat.server.Api;
+import io.ultrachat.server.TestServer;
+import io.ultrachat.server.realtime.WsClient;
+import io.ultrachat.testkit.PostgresSchemas;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Two nodes on one PostgreSQL database with the scaled backends (NATS bus, Redis key-value store
+ * and caches) behave as one server: what happens on one node is seen on the other, live events,
+ * presence, cache invalidations, revocations and rate limits included.
+ */
+class TwoNodeClusterIT {
+  private static final Duration SOON = Duration.ofSeconds(5);
+  private String database;
+  private String prefix;
+
+  @BeforeEach
+  void sharedDatabase() {
+    database = PostgresSchemas.createSchema();
+    // Each test counts its rate limits and keeps its presence under a key prefix of its own.
+    prefix = "uctest" + Long.toHexString(System.nanoTime()) + ":";
+  }
+
+  @AfterEach
+  void dropDatabase() {
+    PostgresSchemas.dropSchema(database);
+  }
+
+  private TestServer.Builder node(int id) {
+    return TestServer.on(TestServer.Backend.POSTGRESQL).sharedDatabase(database)
+        .set("node.id", Integer.toString(id))
+        .set("bus.backend", "nats").set("bus.nats-url", "nats://127.0.0.1:4222")
+        .set("kv.backend", "redis").set("kv.redis-url", "redis://127.0.0.1:6379")
+        .set("cache.backend", "redis")
+        .set("redis.key-prefix", prefix);
+  }
+
+  private static WsClient connect(TestServer node, String token) throws InterruptedException {
+    WsClient c = WsClient.connect(node.baseUrl());
+    c.send(Map.of("type", "hello", "token", token, "resume", Map.of()));
+    c.next("ready");
+    return c;
+  }
+
+  @Test
+  void whatHappensOnOneNodeIsSeenOnTheOther() throws Exception {
+    try (TestServer a = node(1).start(); TestServer b = node(2).start()) {
+      Api onA = a.api();
+      Api onB = b.api();
+      JsonNode alice = onA.register("alice", "correct horse battery");
+      JsonNode bob = onB.register("bob", "battery staple horse");
+      String aliceToken = alice.path("accessToken").asText();
+      String bobToken = bob.path("accessToken").asText();
+      String bobId = bob.path("user").path("id").asText();
+      String ws = onA.post("/api/v1/workspaces", Map.of("name", "Acme"), aliceToken).ok(201).json().path("id").asText();
+      onA.raw("PUT", "/api/v1/workspaces/" + ws + "/members/" + bobId, "application/json", "{\"role\":\"member\"}", aliceToken).ok(200);
+      String general = onA.post("/api/v1/workspaces/" + ws + "/conversations", Map.of("kind", "public", "name", "general"), aliceToken)
+          .ok(201).json().path("id").asText();
+      onB.raw("PUT", "/api/v1/conversations/" + general + "/members/" + bobId, null, "", bobToken).ok(200);
+      String history = "/api/v1/conversations/" + general + "/messages";
+
+      try (WsClient aliceWs = connect(a, aliceToken); WsClient bobWs = connect(b, bobToken)) {
+        // Live messages cross nodes over NATS, both ways.
+        aliceWs.send(Map.of("type", "send", "ref", "1", "conversationId", general, "body", "hello from node A", "clientId", "a-1"));
+        JsonNode ack = aliceWs.next("ack");
+        JsonNode onBob = bobWs.nextEvent("message.created");
+        assertThat(onBob.path("message").path("body").asText()).isEqualTo("hello from node A");
+        assertThat(onBob.path("message").path("id").asText()).isEqualTo(ack.path("messageId").asText());
+        onB.post(history, Map.of("body", "and back from node B"), bobToken).ok(201);
+        // Alice sees her own message first (every member's devices get it), then bob's.
+        assertThat(aliceWs.nextEvent("message.created").path("message").path("body").asText()).isEqualTo("hello from node A");
+        assertThat(aliceWs.nextEvent("message.created").path("message").path("body").asText()).isEqualTo("and back from node B");
+
+        // Presence lives in Redis: node B lists alice, who is connected to node A, as online.
+        await().atMost(SOON).untilAsserted(() -> assertThat(onB.get("/api/v1/workspaces/" + ws + "/presence", bobToken).ok(200)
+            .json().toString()).contains(alice.path("user").path("id").asText()));
+      }
+
+      // Caches: node B caches the history; an edit made on node A is read on node B.
+      String first = onB.get(history, aliceToken).ok(200).json().path("messages").get(0).path("id").asText();
+      assertThat(onB.get(history, aliceToken).ok(200).json().path("messages").get(0).path("body").asText()).isEqualTo("hello from node A");
+      onA.patch(history + "/" + first, Map.of("body", "edited on node A"), aliceToken).ok(200);
+      await().atMost(SOON).untilAsserted(() ->
+          assertThat(onB.get(history, aliceToken).ok(200).json().path("messages").get(0).path("body").asText()).isEqualTo("edited on node A"));
+
+      // Memberships: bob is removed on node A, and node B refuses him.
+      assertThat(onB.get(history, bobToken).status()).isEqualTo(200);
+      onA.delete("/api/v1/workspaces/" + ws + "/members/" + bobId, aliceToken).ok(204);
+      await().atMost(SOON).untilAsserted(() -> onB.get(history, bobToken).problem(404, "conversation-not-found"));
+
+      // Revocation: alice signs out on node A; her access token stops working on node B at once.
+      assertThat(onB.get("/api/v1/users/me", aliceToken).status()).isEqualTo(200);
+      onA.raw("POST", "/api/v1/auth/logout", null, "", aliceToken).ok(204);
+      await().atMost(SOON).untilAsserted(() -> assertThat(onB.get("/api/v1/users/me", aliceToken).status()).isEqualTo(401));
+
+      // Both nodes report their bus and Redis as ready.
+      for (Api api : new Api[] {onA, onB}) {
+        assertThat(api.get("/health/ready").ok(200).body()).contains("bus").contains("redis");
+      }
+    }
+  }
+
+  @Test
+  void rateLimitsAreCountedOnceForTheWholeCluster() {
+    try (TestServer a = node(1).set("rate-limit.auth.requests", "6").start();
+        TestServer b = node(2).set("rate-limit.auth.requests", "6").start()) {
+      Api onA = a.api();
+      Api onB = b.api();
+      for (int i = 0; i < 3; i++) {
+        assertThat(onA.post("/api/v1/auth/login", Map.of("username", "nobody", "password", "wrong password")).status()).isEqualTo(401);
+        assertThat(onB.post("/api/v1/auth/login", Map.of("username", "nobody", "password", "wrong password")).status()).isEqualTo(401);
+      }
+      // Six from this address in all: the seventh is refused whichever node it reaches.
+      Api.Response refused = onA.post("/api/v1/auth/login", Map.of("username", "nobody", "password", "wrong password"));
+      refused.problem(429, "rate-limited");
+      assertThat(refused.header("Retry-After")).isPresent();
+      onB.post("/api/v1/auth/login", Map.of("username", "nobody", "password", "wrong password")).problem(429, "rate-limited");
+    }
+  }
+}
