@@ -43,6 +43,7 @@ public final class TestServer implements AutoCloseable {
     private final Backend backend;
     private final Map<String, String> settings = new LinkedHashMap<>();
     private Clock clock = Clock.systemUTC();
+    private Optional<io.ultrachat.testkit.StreamingReplica> replica = Optional.empty();
 
     private Builder(Backend backend) {
       this.backend = backend;
@@ -59,6 +60,12 @@ public final class TestServer implements AutoCloseable {
 
     public Builder set(String key, String value) {
       settings.put(key, value);
+      return this;
+    }
+
+    /** PostgreSQL only: the Chat service reads history and search from this replica of the test server. */
+    public Builder chatReplica(io.ultrachat.testkit.StreamingReplica replica) {
+      this.replica = Optional.of(replica);
       return this;
     }
 
@@ -80,6 +87,7 @@ public final class TestServer implements AutoCloseable {
       if (backend == Backend.POSTGRESQL) {
         schema = Optional.of(PostgresSchemas.createSchema());
         all.put("database.url", schema.get());
+        replica.ifPresent(r -> all.put("chat.database-replica-url", r.replicaUrlOf(all.get("database.url"))));
       }
       Settings s = Settings.builder(Catalog.all()).overrides(all, "test").build().validate();
       try {
