@@ -43,7 +43,11 @@ public final class ChatRealtime {
     return conversations.lastSeqsOfMember(userId);
   }
 
-  /** Up to {@code limit} messages after {@code afterSeq}, if the user may read the conversation; empty otherwise. */
+  /**
+   * Up to {@code limit} messages after {@code afterSeq}, if the user may read the conversation;
+   * empty otherwise. Reads the primary, never a read replica: a resume must see every message
+   * that was acknowledged, whoever sent it, and a lagging replica may not have it yet.
+   */
   public Optional<List<Message>> messagesAfter(long userId, long conversationId, long afterSeq, int limit) {
     try {
       conversationService.view(userId, conversationId);
@@ -56,7 +60,7 @@ public final class ChatRealtime {
   /**
    * Up to {@code limit} messages of a conversation after {@code afterSeq}, without an access
    * check: for the edge's own fan-out, which fills a gap in a conversation's event stream for
-   * connections that already follow it as members.
+   * connections that already follow it as members. Reads the primary, as {@link #messagesAfter} does.
    */
   public List<Message> missedMessages(long conversationId, long afterSeq, int limit) {
     return messageStore.after(conversationId, afterSeq, limit);

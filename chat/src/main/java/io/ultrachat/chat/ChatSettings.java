@@ -8,6 +8,9 @@ import java.util.List;
 public final class ChatSettings implements SettingsCatalog {
   public static final Setting<String> DATABASE_URL = Setting.text("chat.database-url", "",
       "Database of the Chat service; empty means the shared `database.url`.");
+  public static final Setting<String> DATABASE_REPLICA_URL = Setting.text("chat.database-replica-url", "",
+      "PostgreSQL: a streaming read replica of the Chat database for history and search reads (users still read their own"
+          + " writes at once); empty: none. Not allowed with SQLite.");
   public static final Setting<Integer> PARTITION_MONTHS_AHEAD = Setting.integer("chat.partition-months-ahead", 3, 1, 24,
       "PostgreSQL: monthly `messages` partitions created ahead of time (at start and daily).");
   public static final Setting<String> MESSAGE_RETENTION = Setting.text("chat.message-retention", "",
@@ -21,6 +24,6 @@ public final class ChatSettings implements SettingsCatalog {
 
   @Override
   public List<Setting<?>> settings() {
-    return List.of(DATABASE_URL, PARTITION_MONTHS_AHEAD, MESSAGE_RETENTION, ATTACHMENT_MAX_SIZE, ATTACHMENT_TYPES);
+    return List.of(DATABASE_URL, DATABASE_REPLICA_URL, PARTITION_MONTHS_AHEAD, MESSAGE_RETENTION, ATTACHMENT_MAX_SIZE, ATTACHMENT_TYPES);
   }
 }

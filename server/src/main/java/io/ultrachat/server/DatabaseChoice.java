@@ -2,10 +2,13 @@ package io.ultrachat.server;
 
 import io.ultrachat.kernel.config.Settings;
 import io.ultrachat.store.jdbc.DatabaseUrl;
+import io.ultrachat.store.jdbc.Dialect;
+import io.ultrachat.store.jdbc.ReplicaOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * The one rule for which database a service uses: its own URL if set, else the shared
@@ -31,6 +34,27 @@ record DatabaseChoice(DatabaseUrl url, String settingName) {
       throw new UncheckedIOException("cannot create the data directory given by data-dir (" + dir.toAbsolutePath() + ")", e);
     }
     return new DatabaseChoice(DatabaseUrl.sqliteFile(dir.resolve("ultrachat.db")), ServerSettings.DATA_DIR.key());
+  }
+
+  /**
+   * The read replica of a service's database, if its replica setting names one: only with a
+   * PostgreSQL primary, with the lag bound of {@code database.replica-max-lag}.
+   *
+   * @throws IllegalArgumentException naming {@code replicaSettingKey} if it is invalid or the primary is SQLite
+   */
+  Optional<ReplicaOptions> replica(Settings settings, String replicaSettingKey, String replicaUrl) {
+    if (replicaUrl.isBlank()) {
+      return Optional.empty();
+    }
+    if (url.dialect() != Dialect.POSTGRESQL) {
+      throw new IllegalArgumentException("invalid setting " + replicaSettingKey + ": read replicas need PostgreSQL, but the"
+          + " service's database (from " + settingName + ") is SQLite; leave " + replicaSettingKey + " empty");
+    }
+    DatabaseUrl replica = parse(replicaSettingKey, replicaUrl);
+    if (replica.dialect() != Dialect.POSTGRESQL) {
+      throw new IllegalArgumentException("invalid setting " + replicaSettingKey + ": a read replica must be a PostgreSQL URL");
+    }
+    return Optional.of(new ReplicaOptions(replica, replicaSettingKey, settings.get(ServerSettings.DATABASE_REPLICA_MAX_LAG)));
   }
 
   private static DatabaseUrl parse(String key, String raw) {

@@ -17,6 +17,8 @@ public final class ServerSettings implements SettingsCatalog {
       "Most connections one pool opens (SQLite caps this at 8).");
   public static final Setting<Duration> DATABASE_CONNECT_TIMEOUT = Setting.duration("database.connect-timeout", "5s",
       "How long to wait for a database connection before failing the request (or the start) with a clear error.");
+  public static final Setting<Duration> DATABASE_REPLICA_MAX_LAG = Setting.duration("database.replica-max-lag", "5s",
+      "Reads that may use a read replica go to the primary while the replica lags more than this (or is unreachable).");
   public static final Setting<String> SERVICES = Setting.text("services", "all",
       "Comma-separated services this process runs: `all`, or any of `gateway`, `auth`, `chat`, `realtime`.");
   public static final Setting<Integer> NODE_ID = Setting.integer("node.id", 0, 0, 1023,
@@ -24,6 +26,7 @@ public final class ServerSettings implements SettingsCatalog {
 
   @Override
   public List<Setting<?>> settings() {
-    return List.of(DATA_DIR, BLOBS_DIR, DATABASE_URL, DATABASE_POOL_SIZE, DATABASE_CONNECT_TIMEOUT, SERVICES, NODE_ID);
+    return List.of(DATA_DIR, BLOBS_DIR, DATABASE_URL, DATABASE_POOL_SIZE, DATABASE_CONNECT_TIMEOUT, DATABASE_REPLICA_MAX_LAG, SERVICES,
+        NODE_ID);
   }
 }

@@ -110,7 +110,8 @@ public final class UltraChatServer implements AutoCloseable {
 
     List<Endpoint> endpoints = new ArrayList<>(auth.endpoints());
     if (services.contains("chat")) {
-      Database chatDb = openDatabase("chat", ChatSettings.DATABASE_URL.key(), settings.get(ChatSettings.DATABASE_URL));
+      Database chatDb = openDatabase("chat", ChatSettings.DATABASE_URL.key(), settings.get(ChatSettings.DATABASE_URL),
+          ChatSettings.DATABASE_REPLICA_URL.key(), settings.get(ChatSettings.DATABASE_REPLICA_URL), clock);
       chat = new ChatModule(settings, chatDb, clock, ids, auth.directory(), bus,
           backends.caches(), blobStore());
       resources.add(chat);
@@ -165,6 +166,27 @@ public final class UltraChatServer implements AutoCloseable {
     return databases.computeIfAbsent(choice.url().jdbcUrl(), k -> {
       Database db = Database.open(service, choice.settingName(), choice.url(), settings.get(ServerSettings.DATABASE_POOL_SIZE),
           settings.get(ServerSettings.DATABASE_CONNECT_TIMEOUT));
+      resources.add(db);
+      PoolMetrics.bind(metrics, db);
+      return db;
+    });
+  }
+
+  /**
+   * {@link #openDatabase(String, String, String)} with a read replica if {@code replicaUrl} names
+   * one: then a pool of the service's own (shared with nobody, so only this service's reads use
+   * the replica), opened once per primary and replica.
+   */
+  private Database openDatabase(String service, String serviceSettingKey, String serviceUrl, String replicaSettingKey,
+      String replicaUrl, Clock clock) {
+    DatabaseChoice choice = DatabaseChoice.forService(settings, serviceSettingKey, serviceUrl);
+    Optional<io.ultrachat.store.jdbc.ReplicaOptions> replica = choice.replica(settings, replicaSettingKey, replicaUrl);
+    if (replica.isEmpty()) {
+      return openDatabase(service, serviceSettingKey, serviceUrl);
+    }
+    return databases.computeIfAbsent(choice.url().jdbcUrl() + " with replica " + replica.get().url().jdbcUrl(), k -> {
+      Database db = Database.open(service, choice.settingName(), choice.url(), settings.get(ServerSettings.DATABASE_POOL_SIZE),
+          settings.get(ServerSettings.DATABASE_CONNECT_TIMEOUT), replica.get(), clock);
       resources.add(db);
       PoolMetrics.bind(metrics, db);
       return db;

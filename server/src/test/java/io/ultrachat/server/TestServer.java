@@ -44,6 +44,7 @@ public final class TestServer implements AutoCloseable {
     private final Map<String, String> settings = new LinkedHashMap<>();
     private Clock clock = Clock.systemUTC();
     private Optional<String> sharedDatabase = Optional.empty();
+    private Optional<io.ultrachat.testkit.StreamingReplica> replica = Optional.empty();
 
     private Builder(Backend backend) {
       this.backend = backend;
@@ -72,6 +73,12 @@ public final class TestServer implements AutoCloseable {
       return this;
     }
 
+    /** PostgreSQL only: the Chat service reads history and search from this replica of the test server. */
+    public Builder chatReplica(io.ultrachat.testkit.StreamingReplica replica) {
+      this.replica = Optional.of(replica);
+      return this;
+    }
+
     public Builder clock(Clock clock) {
       this.clock = clock;
       return this;
@@ -92,6 +99,7 @@ public final class TestServer implements AutoCloseable {
       } else if (backend == Backend.POSTGRESQL) {
         schema = Optional.of(PostgresSchemas.createSchema());
         all.put("database.url", schema.get());
+        replica.ifPresent(r -> all.put("chat.database-replica-url", r.replicaUrlOf(all.get("database.url"))));
       }
       Settings s = Settings.builder(Catalog.all()).overrides(all, "test").build().validate();
       try {

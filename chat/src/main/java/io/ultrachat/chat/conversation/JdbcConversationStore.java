@@ -152,7 +152,8 @@ public final class JdbcConversationStore implements ConversationStore {
 
   @Override
   public Optional<Long> markRead(long conversationId, long userId, long seq) {
-    return db.write(sql -> {
+    // Recorded under the user's key like every chat write, so any replica read made for them afterwards includes it.
+    return db.write(List.of(io.ultrachat.chat.message.Reader.userKey(userId)), sql -> {
       sql.update("UPDATE chat_conversation_members SET last_read_seq ="
           + " (SELECT CASE WHEN ? > c.last_seq THEN c.last_seq ELSE ? END FROM chat_conversations c WHERE c.id = ?)"
           + " WHERE conversation_id = ? AND user_id = ? AND last_read_seq <"

@@ -169,13 +169,31 @@ public final class CachedMessageStore implements MessageStore {
 
   @Override
   public List<Message> before(long conversationId, long before, int limit) {
+    return before(conversationId, before, limit, Optional.empty());
+  }
+
+  /**
+   * A reader's pages may be filled from a replica: shared with every reader, they stay correct
+   * because edits and deletions are recorded under the conversation's key that such a read must
+   * see (see {@link Reader}), and a tail that ends before the newest message is reloaded.
+   */
+  @Override
+  public List<Message> before(long conversationId, long before, int limit, Reader reader) {
+    return before(conversationId, before, limit, Optional.of(reader));
+  }
+
+  private List<Message> load(long conversationId, long before, int limit, Optional<Reader> reader) {
+    return reader.isPresent() ? store.before(conversationId, before, limit, reader.get()) : store.before(conversationId, before, limit);
+  }
+
+  private List<Message> before(long conversationId, long before, int limit, Optional<Reader> reader) {
     long version = version(conversationId);
     String tailKey = tailKey(conversationId, version);
     Optional<Range> tail = ranges.peek(tailKey);
     if (tail.isPresent() && !tail.get().covers(before, limit) && !tail.get().newerThanEnd(before)) {
       // Older than the tail: a page of its own.
       String key = conversationId + ":" + version + ":" + before + ":" + limit;
-      return ranges.get(key, k -> Optional.of(Range.loaded(store.before(conversationId, before, limit), before, limit)))
+      return ranges.get(key, k -> Optional.of(Range.loaded(load(conversationId, before, limit, reader), before, limit)))
           .orElseThrow().messages();
     }
     if (tail.isPresent() && tail.get().covers(before, limit)) {
@@ -188,12 +206,12 @@ public final class CachedMessageStore implements MessageStore {
       ranges.invalidate(tailKey);
     }
     int window = Math.max(TAIL_MAX, limit);
-    Range loaded = ranges.get(tailKey, k -> Optional.of(Range.loaded(store.before(conversationId, before, window), before, window)))
+    Range loaded = ranges.get(tailKey, k -> Optional.of(Range.loaded(load(conversationId, before, window, reader), before, window)))
         .orElseThrow();
     if (loaded.covers(before, limit)) {
       return loaded.slice(before, limit);
     }
-    return store.before(conversationId, before, limit);
+    return load(conversationId, before, limit, reader);
   }
   /** Not cached: replies are few per read and a thread's pages would change with every reply. */
   @Override
@@ -204,6 +222,11 @@ public final class CachedMessageStore implements MessageStore {
   @Override
   public List<Message> after(long conversationId, long after, int limit) {
     return store.after(conversationId, after, limit);
+  }
+
+  @Override
+  public List<Message> after(long conversationId, long after, int limit, Reader reader) {
+    return store.after(conversationId, after, limit, reader);
   }
 
   @Override

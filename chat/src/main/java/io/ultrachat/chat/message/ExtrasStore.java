@@ -41,7 +41,7 @@ public final class ExtrasStore implements io.ultrachat.chat.conversation.Mention
   public record ReactionAdd(ReactionChange change, Refusal refusal) {}
 
   public ReactionAdd addReaction(long id, long conversationId, long messageId, long userId, String emoji, Instant at, int maxEmoji) {
-    return db.write(sql -> {
+    return db.write(List.of(Reader.userKey(userId)), sql -> {
       sql.update("UPDATE chat_message_index SET seq = seq WHERE message_id = ?", messageId);
       boolean known = sql.queryOne("SELECT 1 FROM chat_message_reactions WHERE message_id = ? AND emoji = ? LIMIT 1",
           rs -> 1, messageId, emoji).isPresent();
@@ -60,7 +60,7 @@ public final class ExtrasStore implements io.ultrachat.chat.conversation.Mention
   }
 
   public ReactionChange removeReaction(long messageId, long userId, String emoji) {
-    return db.write(sql -> {
+    return db.write(List.of(Reader.userKey(userId)), sql -> {
       int deleted = sql.update("DELETE FROM chat_message_reactions WHERE message_id = ? AND user_id = ? AND emoji = ?",
           messageId, userId, emoji);
       return new ReactionChange(deleted == 1, count(sql, messageId, emoji));
@@ -76,7 +76,7 @@ public final class ExtrasStore implements io.ultrachat.chat.conversation.Mention
   public record PinResult(boolean pinned, boolean limited) {}
 
   public PinResult pin(long id, long conversationId, long messageId, long userId, Instant at, int max) {
-    return db.write(sql -> {
+    return db.write(List.of(Reader.userKey(userId)), sql -> {
       sql.update("UPDATE chat_conversations SET last_seq = last_seq WHERE id = ?", conversationId);
       if (sql.queryOne("SELECT 1 FROM chat_pins WHERE conversation_id = ? AND message_id = ?", rs -> 1, conversationId, messageId)
           .isPresent()) {

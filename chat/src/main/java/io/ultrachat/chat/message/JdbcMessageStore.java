@@ -2,6 +2,7 @@ package io.ultrachat.chat.message;
 
 import io.ultrachat.store.jdbc.Database;
 import io.ultrachat.store.jdbc.Dialect;
+import io.ultrachat.store.jdbc.ReadConsistency;
 import io.ultrachat.store.jdbc.DuplicateKeyException;
 import io.ultrachat.store.jdbc.RowMapper;
 import io.ultrachat.store.jdbc.Sql;
@@ -30,6 +31,9 @@ import java.util.Optional;
  * under those locks; a client id used twice in one batch is stored once. If a batch fails as a
  * whole, its messages are retried one transaction each, where two racing appends with one
  * client id collide on the key and the loser returns the winner's message.
+ *
+ * <p>Reads for a {@link Reader} may run on the database's read replica; writes are recorded under
+ * the writer keys {@link Reader} documents, so those reads still see them.
  */
 public final class JdbcMessageStore implements MessageStore {
   private static final String COLUMNS = "m.id, m.thread_id, m.seq, m.user_id, m.body, m.created_at, m.edited_at, m.deleted_at,"
@@ -66,7 +70,8 @@ public final class JdbcMessageStore implements MessageStore {
     try {
       // Normally done by append() already: a set lookup per message.
       batch.forEach(m -> partitions.ensureCovers(m.createdAt()));
-      return db.write(sql -> appendTogether(sql, batch));
+      List<String> writers = batch.stream().map(m -> Reader.userKey(m.userId())).distinct().toList();
+      return db.write(writers, sql -> appendTogether(sql, batch));
     } catch (RuntimeException batchFailed) {
       List<GroupCommit.Outcome<Appended>> out = new ArrayList<>(batch.size());
       for (NewMessage m : batch) {
@@ -250,7 +255,7 @@ public final class JdbcMessageStore implements MessageStore {
   /** The single-message transaction: the fallback when a batch fails as a whole. */
   private Appended appendAlone(NewMessage m) {
     try {
-      return db.write(sql -> {
+      return db.write(List.of(Reader.userKey(m.userId())), sql -> {
         Optional<Message> existing = byClientId(sql, m);
         if (existing.isPresent()) {
           return new Appended(existing.get(), true);
@@ -378,7 +383,16 @@ public final class JdbcMessageStore implements MessageStore {
 
   @Override
   public List<Message> before(long conversationId, long before, int limit) {
-    List<Message> page = db.read(sql -> sql.query("SELECT " + COLUMNS + FROM + " WHERE m.thread_id = ? AND m.seq < ?"
+    return before(conversationId, before, limit, ReadConsistency.primary());
+  }
+
+  @Override
+  public List<Message> before(long conversationId, long before, int limit, Reader reader) {
+    return before(conversationId, before, limit, ReadConsistency.seeing(reader.writersIn(conversationId)));
+  }
+
+  private List<Message> before(long conversationId, long before, int limit, ReadConsistency consistency) {
+    List<Message> page = db.read(consistency, sql -> sql.query("SELECT " + COLUMNS + FROM + " WHERE m.thread_id = ? AND m.seq < ?"
         + " ORDER BY m.seq DESC LIMIT ?", rs -> map(sql, rs), conversationId, before, limit));
     List<Message> ascending = new ArrayList<>(page);
     Collections.reverse(ascending);
@@ -387,7 +401,16 @@ public final class JdbcMessageStore implements MessageStore {
 
   @Override
   public List<Message> after(long conversationId, long after, int limit) {
-    return db.read(sql -> sql.query("SELECT " + COLUMNS + FROM + " WHERE m.thread_id = ? AND m.seq > ?"
+    return after(conversationId, after, limit, ReadConsistency.primary());
+  }
+
+  @Override
+  public List<Message> after(long conversationId, long after, int limit, Reader reader) {
+    return after(conversationId, after, limit, ReadConsistency.seeing(reader.writersIn(conversationId)));
+  }
+
+  private List<Message> after(long conversationId, long after, int limit, ReadConsistency consistency) {
+    return db.read(consistency, sql -> sql.query("SELECT " + COLUMNS + FROM + " WHERE m.thread_id = ? AND m.seq > ?"
         + " ORDER BY m.seq ASC LIMIT ?", rs -> map(sql, rs), conversationId, after, limit));
   }
 
@@ -399,7 +422,9 @@ public final class JdbcMessageStore implements MessageStore {
 
   @Override
   public Optional<Message> edit(long conversationId, long messageId, String body, Instant at, Mentions mentions) {
-    return db.write(sql -> {
+    // Only its author edits a message, but the store does not know who asks: the conversation's
+    // key covers the author's reads of it too.
+    return db.write(List.of(Reader.conversationKey(conversationId)), sql -> {
       Optional<Message> current = find(sql, conversationId, messageId);
       if (current.isEmpty() || current.get().deleted()) {
         return Optional.<Message>empty();
@@ -415,7 +440,7 @@ public final class JdbcMessageStore implements MessageStore {
 
   @Override
   public Optional<Message> delete(long conversationId, long messageId, Instant at) {
-    return db.write(sql -> {
+    return db.write(List.of(Reader.conversationKey(conversationId)), sql -> {
       Optional<Message> current = find(sql, conversationId, messageId);
       if (current.isEmpty()) {
         return Optional.<Message>empty();

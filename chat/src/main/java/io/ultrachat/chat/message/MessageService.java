@@ -198,18 +198,20 @@ public final class MessageService {
     ConversationView v = conversations.view(actor, conversationId);
     long last = v.conversation().lastSeq();
     int limit = request.limit();
+    // History may come from a read replica, still showing the actor every write of their own.
+    Reader reader = new Reader(actor);
     List<Message> page;
     if (request.after().isPresent()) {
-      page = messages.after(conversationId, request.after().get(), limit);
+      page = messages.after(conversationId, request.after().get(), limit, reader);
     } else if (request.around().isPresent()) {
       long at = request.around().get();
-      List<Message> older = messages.before(conversationId, at, limit / 2);
-      List<Message> newer = messages.after(conversationId, at - 1, limit - older.size());
+      List<Message> older = messages.before(conversationId, at, limit / 2, reader);
+      List<Message> newer = messages.after(conversationId, at - 1, limit - older.size(), reader);
       page = new ArrayList<>(older);
       page.addAll(newer);
     } else {
       long before = request.before().orElse(last + 1);
-      page = messages.before(conversationId, before, limit);
+      page = messages.before(conversationId, before, limit, reader);
     }
     // Sequences are gapless and a deletion leaves a tombstone, so what lies after the page follows
     // from its end. Retention does remove the oldest messages, so whether any lie before it is
@@ -219,11 +221,11 @@ public final class MessageService {
     if (page.isEmpty()) {
       long pivot = request.after().map(a -> a + 1).or(request::around).or(request::before).orElse(last + 1);
       long below = Math.min(pivot, last + 1);
-      moreBefore = below > 1 && !messages.before(conversationId, below, 1).isEmpty();
+      moreBefore = below > 1 && !messages.before(conversationId, below, 1, reader).isEmpty();
       moreAfter = pivot <= last && request.before().isPresent();
     } else {
       long first = page.getFirst().seq();
-      moreBefore = first > 1 && !messages.before(conversationId, first, 1).isEmpty();
+      moreBefore = first > 1 && !messages.before(conversationId, first, 1, reader).isEmpty();
       moreAfter = page.getLast().seq() < last;
     }
     return new Page(page, moreBefore, moreAfter);

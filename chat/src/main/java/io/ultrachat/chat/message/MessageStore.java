@@ -7,6 +7,9 @@ import java.util.Optional;
 /**
  * Persistence of messages. Thread-safe; each method is atomic.
  *
+ * <p>Reads see every committed write, except the history reads that name a {@link Reader}: those
+ * may come from a read replica and see what the reader's consistency promises (see {@link Reader}).
+ *
  * <p>{@link #append} assigns the next sequence number of the conversation in the same
  * transaction as the insert, so sequences are gapless and match commit order per
  * conversation; concurrent appends to one conversation serialise on it.
@@ -78,6 +81,19 @@ public interface MessageStore {
 
   /** Up to {@code limit} messages with {@code seq > after}, ascending. */
   List<Message> after(long conversationId, long after, int limit);
+
+  /**
+   * {@link #before(long, long, int)} for a reader: possibly from a replica, including every write
+   * that {@link Reader} promises. A store without a replica reads as for nobody in particular.
+   */
+  default List<Message> before(long conversationId, long before, int limit, Reader reader) {
+    return before(conversationId, before, limit);
+  }
+
+  /** {@link #after(long, long, int)} for a reader; see {@link #before(long, long, int, Reader)}. */
+  default List<Message> after(long conversationId, long after, int limit, Reader reader) {
+    return after(conversationId, after, limit);
+  }
 
   /** Replaces the body of a live message, clearing its mentions; empty if unknown or deleted. */
   default Optional<Message> edit(long conversationId, long messageId, String body, Instant at) {

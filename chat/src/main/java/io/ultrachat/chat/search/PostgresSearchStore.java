@@ -1,6 +1,8 @@
 package io.ultrachat.chat.search;
 
+import io.ultrachat.chat.message.Reader;
 import io.ultrachat.store.jdbc.Database;
+import io.ultrachat.store.jdbc.ReadConsistency;
 import io.ultrachat.store.jdbc.Sql;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -15,6 +17,8 @@ import java.util.List;
  * have no syntax; {@link SearchTerms} words hold only letters and digits besides. The match
  * condition is the one the GIN index serves; the rank is computed for matching rows only. Time
  * bounds prune partitions.
+ *
+ * <p>Searches for a {@link Reader} may run on the database's read replica.
  */
 final class PostgresSearchStore implements SearchStore {
   private final Database db;
@@ -27,10 +31,19 @@ final class PostgresSearchStore implements SearchStore {
 
   @Override
   public List<Hit> search(Query q) {
+    return search(q, ReadConsistency.primary());
+  }
+
+  @Override
+  public List<Hit> search(Query q, Reader reader) {
+    return search(q, ReadConsistency.seeing(Reader.userKey(reader.userId())));
+  }
+
+  private List<Hit> search(Query q, ReadConsistency consistency) {
     if (q.conversationIds().isEmpty()) {
       return List.of();
     }
-    return db.read(sql -> {
+    return db.read(consistency, sql -> {
       Statement s = statement(sql, q);
       return sql.query(s.sql(), rs -> new Hit(rs.getLong("thread_id"), rs.getLong("id"), rs.getInt("match_rank")),
           s.params().toArray());

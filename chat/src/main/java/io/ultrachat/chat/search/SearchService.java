@@ -4,6 +4,7 @@ import io.ultrachat.chat.conversation.ConversationService;
 import io.ultrachat.chat.conversation.ConversationView;
 import io.ultrachat.chat.message.Message;
 import io.ultrachat.chat.message.MessageStore;
+import io.ultrachat.chat.message.Reader;
 import io.ultrachat.chat.workspace.WorkspaceService;
 import io.ultrachat.kernel.error.InvalidInput;
 import io.ultrachat.kernel.error.NotFound;
@@ -92,8 +93,10 @@ public final class SearchService {
     String fingerprint = fingerprint(workspaceId, terms, r);
     Optional<SearchStore.Position> after = r.cursor().map(c -> SearchCursor.decode(c, fingerprint));
 
+    // Matching may run on a read replica (the actor's own messages included); the messages
+    // themselves are then read as history shows them.
     List<SearchStore.Hit> hits = store.search(new SearchStore.Query(terms, where, r.authorId(), r.from(), r.to(), after,
-        r.limit() + 1));
+        r.limit() + 1), new Reader(actor));
     boolean more = hits.size() > r.limit();
     List<SearchStore.Hit> page = more ? hits.subList(0, r.limit()) : hits;
     List<Result> results = new ArrayList<>();

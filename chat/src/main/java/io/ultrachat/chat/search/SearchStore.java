@@ -1,5 +1,6 @@
 package io.ultrachat.chat.search;
 
+import io.ultrachat.chat.message.Reader;
 import io.ultrachat.store.jdbc.Database;
 import java.time.Instant;
 import java.util.List;
@@ -54,8 +55,17 @@ public interface SearchStore {
     }
   }
 
-  /** Up to {@code limit} hits in order, after {@link Query#after()} if given. */
+  /** Up to {@code limit} hits in order, after {@link Query#after()} if given; sees every committed message. */
   List<Hit> search(Query query);
+
+  /**
+   * {@link #search(Query)} for a reader: possibly from a read replica, but including every
+   * message the reader wrote through this node (see {@link Reader}). A store without a replica
+   * searches as for nobody in particular.
+   */
+  default List<Hit> search(Query query, Reader reader) {
+    return search(query);
+  }
 
   /** The implementation for a database's dialect. */
   static SearchStore on(Database db) {

@@ -1,0 +1,115 @@
+package io.ultrachat.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.ultrachat.testkit.StreamingReplica;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Chat history and search over HTTP with a real streaming replica of the test server behind the Chat service. */
+class ReadReplicaIT {
+  private static final Duration WAIT = Duration.ofSeconds(30);
+  private static StreamingReplica replica;
+
+  @BeforeAll
+  static void startReplica() {
+    replica = StreamingReplica.start();
+  }
+
+  @AfterAll
+  static void stopReplica() {
+    if (replica != null) {
+      replica.close();
+    }
+  }
+
+  /** {@code db_replica_reads_total} of the chat pool for one target and reason. */
+  private static double reads(Api api, String target, String reason) {
+    String metrics = api.get("/metrics").body();
+    Matcher m = Pattern.compile("db_replica_reads_total\\{([^}]*)} ([0-9.E+]+)").matcher(metrics);
+    while (m.find()) {
+      String labels = m.group(1);
+      if (labels.contains("pool=\"chat\"") && labels.contains("target=\"" + target + "\"")
+          && labels.contains("reason=\"" + reason + "\"")) {
+        return Double.parseDouble(m.group(2));
+      }
+    }
+    return 0;
+  }
+
+  private static List<String> bodies(JsonNode page) {
+    List<String> out = new ArrayList<>();
+    page.path("messages").forEach(m -> out.add(m.path("body").asText()));
+    return out;
+  }
+
+  @Test
+  void historyAndSearchUseTheReplicaWhileWritersReadTheirOwnWrites() {
+    try (TestServer server = TestServer.on(TestServer.Backend.POSTGRESQL).chatReplica(replica)
+        .set("database.replica-max-lag", "5m").start()) {
+      Api api = server.api();
+      String alice = api.register("alice", "correct horse").path("accessToken").asText();
+      JsonNode b = api.register("bob", "battery staple");
+      String bob = b.path("accessToken").asText();
+      String bobId = b.path("user").path("id").asText();
+      String ws = api.post("/api/v1/workspaces", Map.of("name", "Acme"), alice).ok(201).json().path("id").asText();
+      api.raw("PUT", "/api/v1/workspaces/" + ws + "/members/" + bobId, "application/json", "{\"role\":\"member\"}", alice).ok(200);
+      String conv = api.post("/api/v1/workspaces/" + ws + "/conversations", Map.of("kind", "public", "name", "general"), alice)
+          .ok(201).json().path("id").asText();
+      api.raw("PUT", "/api/v1/conversations/" + conv + "/members/" + bobId, null, "", bob).ok(200);
+      String history = "/api/v1/conversations/" + conv + "/messages";
+      // `after` pages are never cached, so each one is a read the replica could serve.
+      String fromStart = history + "?after=0";
+      api.post(history, Map.of("body", "hello everyone"), alice).ok(201);
+
+      // Bob has written nothing: once the replica is measured and has the message, his reads use it.
+      await().atMost(WAIT).pollInterval(Duration.ofMillis(25)).until(() -> {
+        double before = reads(api, "replica", "none");
+        return bodies(api.get(fromStart, bob).ok(200).json()).contains("hello everyone") && reads(api, "replica", "none") > before;
+      });
+
+      replica.pauseReplay();
+      try {
+        double notReplayed = reads(api, "primary", "writes-not-replayed");
+        api.post(history, Map.of("body", "fresh aardvark"), alice).ok(201);
+        replica.awaitReceived();
+
+        // Alice sees her message at once, in history and search, read from the primary.
+        assertThat(bodies(api.get(fromStart, alice).ok(200).json())).contains("fresh aardvark");
+        assertThat(bodies(api.get(history, alice).ok(200).json())).contains("fresh aardvark");
+        JsonNode found = api.get("/api/v1/workspaces/" + ws + "/search?q=aardvark", alice).ok(200).json();
+        assertThat(found.path("results")).hasSize(1);
+        assertThat(reads(api, "primary", "writes-not-replayed")).isGreaterThanOrEqualTo(notReplayed + 2);
+
+        // Bob's uncached page comes from the paused replica, which has not applied it yet.
+        double onReplica = reads(api, "replica", "none");
+        assertThat(bodies(api.get(fromStart, bob).ok(200).json())).contains("hello everyone").doesNotContain("fresh aardvark");
+        assertThat(reads(api, "replica", "none")).isGreaterThan(onReplica);
+      } finally {
+        replica.resumeReplay();
+      }
+      await().atMost(WAIT).pollInterval(Duration.ofMillis(25))
+          .until(() -> bodies(api.get(fromStart, bob).ok(200).json()).contains("fresh aardvark"));
+      assertThat(api.get("/metrics").body()).contains("db_replica_lag_seconds{pool=\"chat\"}");
+    }
+  }
+
+  @Test
+  void aReplicaWithSqliteIsAStartupErrorNamingTheSetting() {
+    assertThatThrownBy(() -> TestServer.on(TestServer.Backend.SQLITE)
+        .set("chat.database-replica-url", "postgresql://127.0.0.1:5432/test").start())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("chat.database-replica-url")
+        .hasMessageContaining("SQLite");
+  }
+}
