@@ -69,6 +69,10 @@ public final class Gateway {
   private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
   private static final String REQUEST_ID = "requestId";
   private static final String ROUTE = "route";
+  /** Routing-context key of the request id, for handlers mounted on the gateway's router. */
+  public static final String CONTEXT_REQUEST_ID = REQUEST_ID;
+  /** Routing-context key a mounted handler sets to name its route (a template, never a raw path) in the request metrics. */
+  public static final String CONTEXT_ROUTE = ROUTE;
   private static final Pattern SAFE_REQUEST_ID = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
   private static final int MAX_IN_FLIGHT = 10_000;
   /** How long an upload or a download may stall before it is given up. */
@@ -96,6 +100,7 @@ public final class Gateway {
   private final Semaphore inFlight = new Semaphore(MAX_IN_FLIGHT);
   private final List<HttpServer> servers = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final List<String> servedRoutes = new ArrayList<>();
+  private final Optional<io.vertx.core.Handler<RoutingContext>> upstreamProxy;
   private volatile boolean draining;
 
   /**
@@ -106,6 +111,28 @@ public final class Gateway {
   public Gateway(Vertx vertx, Settings settings, List<Endpoint> endpoints, EdgeAuthenticator authenticator,
       List<ReadinessCheck> readiness, PrometheusMeterRegistry metrics, StaticContent web,
       Map<String, io.vertx.core.Handler<io.vertx.core.http.ServerWebSocket>> webSockets) {
+    this(vertx, settings, endpoints, authenticator, readiness, metrics, web, webSockets, Optional.empty());
+  }
+
+  /**
+   * As above, plus a handler for the requests that no endpoint, WebSocket path or health route
+   * of this node serves — the reverse proxy of {@code --services=gateway}
+   * ({@code io.ultrachat.gateway.proxy.ReverseProxy}). It runs on the event loop after the
+   * prelude (request id, CORS) and before the static web files, without a body handler, so
+   * bodies stream; it calls {@code ctx.next()} for paths it does not route.
+   */
+  public Gateway(Vertx vertx, Settings settings, List<Endpoint> endpoints, EdgeAuthenticator authenticator,
+      List<ReadinessCheck> readiness, PrometheusMeterRegistry metrics, StaticContent web,
+      Map<String, io.vertx.core.Handler<io.vertx.core.http.ServerWebSocket>> webSockets,
+      io.vertx.core.Handler<RoutingContext> upstreamProxy) {
+    this(vertx, settings, endpoints, authenticator, readiness, metrics, web, webSockets, Optional.of(upstreamProxy));
+  }
+
+  private Gateway(Vertx vertx, Settings settings, List<Endpoint> endpoints, EdgeAuthenticator authenticator,
+      List<ReadinessCheck> readiness, PrometheusMeterRegistry metrics, StaticContent web,
+      Map<String, io.vertx.core.Handler<io.vertx.core.http.ServerWebSocket>> webSockets,
+      Optional<io.vertx.core.Handler<RoutingContext>> upstreamProxy) {
+    this.upstreamProxy = upstreamProxy;
     this.webSockets = Map.copyOf(webSockets);
     this.vertx = vertx;
     this.settings = settings;
@@ -221,6 +248,7 @@ public final class Gateway {
     router.get("/health/ready").handler(this::ready);
     router.get("/metrics").handler(this::scrape);
     servedRoutes.addAll(List.of("GET /health/live", "GET /health/ready", "GET /metrics"));
+    upstreamProxy.ifPresent(proxy -> router.route().handler(proxy));
     router.get("/*").handler(this::staticFile);
     router.route().failureHandler(this::failure);
     router.errorHandler(404, ctx -> sendProblem(ctx, new EdgeRejection(404, "no-route", "no such resource: " + ctx.request().path())));
