@@ -69,6 +69,10 @@ public final class Gateway {
   private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
   private static final String REQUEST_ID = "requestId";
   private static final String ROUTE = "route";
+  /** Routing-context key of the request id, for handlers mounted on the gateway's router. */
+  public static final String CONTEXT_REQUEST_ID = REQUEST_ID;
+  /** Routing-context key a mounted handler sets to name its route (a template, never a raw path) in the request metrics. */
+  public static final String CONTEXT_ROUTE = ROUTE;
   private static final Pattern SAFE_REQUEST_ID = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
   private static final int MAX_IN_FLIGHT = 10_000;
   /** How long an upload or a download may stall before it is given up. */
@@ -96,6 +100,7 @@ public final class Gateway {
   private final Semaphore inFlight = new Semaphore(MAX_IN_FLIGHT);
   private final List<HttpServer> servers = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final List<String> servedRoutes = new ArrayList<>();
+  private final Optional<io.vertx.core.Handler<RoutingContext>> upstreamProxy;
   private volatile boolean draining;
 
   /**
@@ -106,13 +111,36 @@ public final class Gateway {
   public Gateway(Vertx vertx, Settings settings, List<Endpoint> endpoints, EdgeAuthenticator authenticator,
       List<ReadinessCheck> readiness, PrometheusMeterRegistry metrics, StaticContent web,
       Map<String, io.vertx.core.Handler<io.vertx.core.http.ServerWebSocket>> webSockets) {
-    this(vertx, settings, endpoints, authenticator, readiness, metrics, web, webSockets, RateLimiter.Factory.local());
+    this(vertx, settings, endpoints, authenticator, readiness, metrics, web, webSockets, Extensions.NONE);
   }
 
-  /** @param limiters where the rate limits count: this process, or a store shared by the cluster */
+  /**
+   * The optional parts of a node's edge.
+   *
+   * @param limiters where the rate limits count: this process, or a store shared by the cluster
+   * @param upstreamProxy a handler for the requests that no endpoint, WebSocket path or health
+   *     route of this node serves — the reverse proxy of {@code --services=gateway}
+   *     ({@code io.ultrachat.gateway.proxy.ReverseProxy}). It runs on the event loop after the
+   *     prelude (request id, CORS) and before the static web files, without a body handler, so
+   *     bodies stream; it calls {@code ctx.next()} for paths it does not route.
+   */
+  public record Extensions(RateLimiter.Factory limiters, Optional<io.vertx.core.Handler<RoutingContext>> upstreamProxy) {
+    public static final Extensions NONE = new Extensions(RateLimiter.Factory.local(), Optional.empty());
+
+    public Extensions withLimiters(RateLimiter.Factory l) {
+      return new Extensions(l, upstreamProxy);
+    }
+
+    public Extensions withUpstreamProxy(io.vertx.core.Handler<RoutingContext> proxy) {
+      return new Extensions(limiters, Optional.of(proxy));
+    }
+  }
+
   public Gateway(Vertx vertx, Settings settings, List<Endpoint> endpoints, EdgeAuthenticator authenticator,
       List<ReadinessCheck> readiness, PrometheusMeterRegistry metrics, StaticContent web,
-      Map<String, io.vertx.core.Handler<io.vertx.core.http.ServerWebSocket>> webSockets, RateLimiter.Factory limiters) {
+      Map<String, io.vertx.core.Handler<io.vertx.core.http.ServerWebSocket>> webSockets, Extensions extensions) {
+    RateLimiter.Factory limiters = extensions.limiters();
+    this.upstreamProxy = extensions.upstreamProxy();
     this.webSockets = Map.copyOf(webSockets);
     this.vertx = vertx;
     this.settings = settings;
@@ -230,6 +258,7 @@ public final class Gateway {
     router.get("/health/ready").handler(this::ready);
     router.get("/metrics").handler(this::scrape);
     servedRoutes.addAll(List.of("GET /health/live", "GET /health/ready", "GET /metrics"));
+    upstreamProxy.ifPresent(proxy -> router.route().handler(proxy));
     router.get("/*").handler(this::staticFile);
     router.route().failureHandler(this::failure);
     router.errorHandler(404, ctx -> sendProblem(ctx, new EdgeRejection(404, "no-route", "no such resource: " + ctx.request().path())));

@@ -42,7 +42,9 @@ public record Problem(
       case 413 -> "Content Too Large";
       case 415 -> "Unsupported Media Type";
       case 429 -> "Too Many Requests";
+      case 502 -> "Bad Gateway";
       case 503 -> "Service Unavailable";
+      case 504 -> "Gateway Timeout";
       default -> status >= 500 ? "Internal Server Error" : "Error";
     };
   }

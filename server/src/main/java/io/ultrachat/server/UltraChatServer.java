@@ -133,7 +133,7 @@ public final class UltraChatServer implements AutoCloseable {
       endpoints.add(io.ultrachat.realtime.AsyncApiDocument.endpoint());
     }
     gateway = new Gateway(vertx, settings, endpoints, auth.authenticator(),
-        readinessChecks(), metrics, new StaticContent("META-INF/ultrachat/web"), webSockets, backends.rateLimiters(clock));
+        readinessChecks(), metrics, new StaticContent("META-INF/ultrachat/web"), webSockets, Gateway.Extensions.NONE.withLimiters(backends.rateLimiters(clock)));
     port = gateway.start();
   }
 
