@@ -7,6 +7,7 @@ import io.ultrachat.kernel.error.Forbidden;
 import io.ultrachat.kernel.error.Unauthenticated;
 import io.ultrachat.kernel.error.Unavailable;
 import io.ultrachat.kernel.http.Access;
+import io.ultrachat.kernel.http.ServiceAuthenticator;
 import io.ultrachat.kernel.http.ApiResponse;
 import io.ultrachat.kernel.http.BinaryContent;
 import io.ultrachat.kernel.http.EdgeAuthenticator;
@@ -83,6 +84,7 @@ public final class Gateway {
   private final Settings settings;
   private final List<Endpoint> endpoints;
   private final EdgeAuthenticator authenticator;
+  private final ServiceAuthenticator services;
   private final List<ReadinessCheck> readiness;
   private final PrometheusMeterRegistry metrics;
   private final StaticContent web;
@@ -106,6 +108,17 @@ public final class Gateway {
   public Gateway(Vertx vertx, Settings settings, List<Endpoint> endpoints, EdgeAuthenticator authenticator,
       List<ReadinessCheck> readiness, PrometheusMeterRegistry metrics, StaticContent web,
       Map<String, io.vertx.core.Handler<io.vertx.core.http.ServerWebSocket>> webSockets) {
+    this(vertx, settings, endpoints, authenticator, ServiceAuthenticator.refuseAll(), readiness, metrics, web, webSockets);
+  }
+
+  /**
+   * @param services checks the signed credential of {@link Access.Kind#SERVICE} routes (calls
+   *     from other services of the cluster); the other constructor refuses every such call
+   */
+  public Gateway(Vertx vertx, Settings settings, List<Endpoint> endpoints, EdgeAuthenticator authenticator,
+      ServiceAuthenticator services, List<ReadinessCheck> readiness, PrometheusMeterRegistry metrics, StaticContent web,
+      Map<String, io.vertx.core.Handler<io.vertx.core.http.ServerWebSocket>> webSockets) {
+    this.services = services;
     this.webSockets = Map.copyOf(webSockets);
     this.vertx = vertx;
     this.settings = settings;
@@ -339,12 +352,13 @@ public final class Gateway {
       BoundRequest request = new BoundRequest(Map.copyOf(ctx.pathParams()), ctx.queryParams(), ctx.request().headers(), body,
           rawBody, clientAddress(ctx), requestId);
       String authorization = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
+      String target = ctx.request().uri();
       Context eventLoop = vertx.getOrCreateContext();
       workers.execute(() -> {
         MDC.put(REQUEST_ID, requestId);
         Object outcome;
         try {
-          outcome = invoke(endpoint, request, authorization);
+          outcome = invoke(endpoint, request, authorization, target);
           if (outcome instanceof ApiResponse response && response.body() instanceof BinaryContent content) {
             // Streamed from this virtual thread, so a slow download holds no event loop.
             streamBinary(ctx, eventLoop, response, content);
@@ -522,12 +536,19 @@ public final class Gateway {
     }
   }
 
-  private ApiResponse invoke(Endpoint endpoint, BoundRequest request, String authorization) {
+  private ApiResponse invoke(Endpoint endpoint, BoundRequest request, String authorization, String target) {
     if (endpoint.limit() == Endpoint.RateLimitClass.AUTH) {
       authLimiter.acquire(request.clientAddress());
     }
     Access access = endpoint.access();
-    if (access.kind() == Access.Kind.PUBLIC) {
+    if (access.kind() == Access.Kind.SERVICE) {
+      // A peer service, not a user: no principal and no user or address budget, which would
+      // otherwise make one busy chat node throttle every user behind it.
+      if (authorization == null || authorization.isBlank()) {
+        throw new Unauthenticated("missing-service-credential", "internal routes need Authorization: Service <name>.<millis>.<signature>");
+      }
+      services.authenticate(authorization, endpoint.method(), target);
+    } else if (access.kind() == Access.Kind.PUBLIC) {
       if (endpoint.limit() == Endpoint.RateLimitClass.API) {
         anonymousLimiter.acquire(request.clientAddress());
       }
@@ -571,7 +592,7 @@ public final class Gateway {
           throw new Forbidden("admin-required", "this endpoint is for admins");
         }
       }
-      case PUBLIC -> { }
+      case PUBLIC, SERVICE -> { }
     }
   }
 

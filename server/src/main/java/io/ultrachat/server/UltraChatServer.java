@@ -25,6 +25,8 @@ import io.ultrachat.kernel.bus.Bus;
 import io.ultrachat.kernel.bus.InProcessBus;
 import io.ultrachat.kernel.config.Settings;
 import io.ultrachat.kernel.http.Endpoint;
+import io.ultrachat.kernel.http.ServiceAuthenticator;
+import io.ultrachat.kernel.http.ServiceCredentials;
 import io.ultrachat.kernel.id.IdGenerator;
 import io.ultrachat.store.jdbc.Database;
 import io.vertx.core.Vertx;
@@ -105,6 +107,9 @@ public final class UltraChatServer implements AutoCloseable {
 
   private void boot(Clock clock) {
     Set<String> services = services(settings);
+    // A process that runs only some services talks to the others, so it must hold the cluster's secret.
+    Optional<ServiceCredentials> serviceCredentials = services.containsAll(KNOWN_SERVICES)
+        ? ServiceCredentials.fromSettings(settings, clock) : Optional.of(ServiceCredentials.requiredFromSettings(settings, clock));
     Database authDb = openDatabase("auth", AuthSettings.DATABASE_URL.key(), settings.get(AuthSettings.DATABASE_URL));
     IdGenerator ids = new IdGenerator(clock, settings.get(ServerSettings.NODE_ID));
     auth = new AuthModule(settings, authDb, clock, ids);
@@ -135,6 +140,7 @@ public final class UltraChatServer implements AutoCloseable {
       endpoints.add(io.ultrachat.realtime.AsyncApiDocument.endpoint());
     }
     gateway = new Gateway(vertx, settings, endpoints, auth.authenticator(),
+        serviceCredentials.<ServiceAuthenticator>map(c -> c).orElseGet(ServiceAuthenticator::refuseAll),
         List.of(new ReadinessCheck("database", () -> databases.values().stream().allMatch(Database::isReachable))), metrics, new StaticContent("META-INF/ultrachat/web"), webSockets);
     port = gateway.start();
   }
