@@ -105,16 +105,18 @@ final class RemoteJwks implements VerificationKeys {
       CompletableFuture<Snapshot> mine = new CompletableFuture<>();
       if (inFlight.compareAndSet(null, mine)) {
         Thread.ofVirtual().name("auth-remote-jwks").start(() -> {
+          // The slot is freed before the future completes, so whoever is woken (or comes next)
+          // never finds this finished fetch still "in flight" and mistakes it for a new one.
           try {
             Snapshot next = fetch();
             snapshot = next;
+            inFlight.compareAndSet(mine, null);
             mine.complete(next);
           } catch (RuntimeException e) {
             LOG.warn("fetching the JWKS from the auth service failed; keeping the {} known keys: {}", snapshot.verifiers().size(),
                 e.getMessage());
-            mine.completeExceptionally(e);
-          } finally {
             inFlight.compareAndSet(mine, null);
+            mine.completeExceptionally(e);
           }
         });
         return mine;
