@@ -13,6 +13,7 @@ import io.ultrachat.auth.apitoken.JdbcApiTokenStore;
 import io.ultrachat.auth.bot.BotRoutes;
 import io.ultrachat.auth.bot.BotService;
 import io.ultrachat.auth.edge.AuthEdgeAuthenticator;
+import io.ultrachat.auth.internal.InternalRoutes;
 import io.ultrachat.auth.password.PasswordHasher;
 import io.ultrachat.auth.session.JdbcSessionStore;
 import io.ultrachat.auth.session.LoginThrottle;
@@ -37,7 +38,10 @@ import java.util.Optional;
 /**
  * The Auth service assembled: its stores on the given database, its services and its REST
  * endpoints. The server builds one of these; other services see only {@link #directory()}
- * and the gateway only {@link #authenticator()} and {@link #endpoints()}.
+ * and the gateway only {@link #authenticator()} and {@link #endpoints()}. The endpoints include
+ * the internal routes ({@code /internal/v1/…}, {@link io.ultrachat.auth.internal.InternalApi})
+ * through which nodes that do not run this service reach it ({@code auth/remote}); they answer
+ * only callers with a service credential.
  */
 public final class AuthModule {
   private final AccountService accounts;
@@ -75,7 +79,7 @@ public final class AuthModule {
         settings.get(AuthSettings.ARGON2_MAX_CONCURRENT));
     this.accounts = new AccountService(users, hasher, ids, clock, settings.get(AuthSettings.PASSWORD_MIN_LENGTH),
         settings.get(AuthSettings.FIRST_USER_ADMIN));
-    Duration revocationMemory = accessTtl.plus(skew).plusMinutes(1);
+    Duration revocationMemory = AuthSettings.revocationMemory(settings);
     this.sessions = new SessionService(users, sessionStore, accounts, hasher, accessTokens,
         new LoginThrottle(clock, settings.get(AuthSettings.LOGIN_FAILURES_BEFORE_BACKOFF), settings.get(AuthSettings.LOGIN_BACKOFF_MAX)),
         revocations(revocationMemory, bus), ids, clock, settings.get(AuthSettings.SESSION_MAX_AGE),
@@ -92,7 +96,8 @@ public final class AuthModule {
         new SessionRoutes(sessions),
         new ApiTokenRoutes(apiTokens),
         new BotRoutes(bots, apiTokens),
-        new KeyRoutes(keyRing));
+        new KeyRoutes(keyRing),
+        new InternalRoutes(accounts, authenticator, sessions, clock, revocationMemory));
   }
 
   private static SessionRevocations revocations(Duration remember, Optional<Bus> bus) {

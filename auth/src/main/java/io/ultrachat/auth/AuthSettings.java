@@ -50,6 +50,14 @@ public final class AuthSettings implements SettingsCatalog {
   public static final Setting<Integer> MAX_SESSIONS = Setting.integer("auth.max-sessions-per-user", 100, 1, 10000,
       "Active login sessions per user; the oldest is revoked when a new login goes past it.");
 
+  /**
+   * How long a session revocation must be remembered at the edge: as long as an access token
+   * naming the session can still verify (its lifetime plus skew), with a minute to spare.
+   */
+  public static Duration revocationMemory(io.ultrachat.kernel.config.Settings settings) {
+    return settings.get(ACCESS_TOKEN_TTL).plus(settings.get(CLOCK_SKEW)).plusMinutes(1);
+  }
+
   @Override
   public List<Setting<?>> settings() {
     return List.of(DATABASE_URL, ISSUER, AUDIENCE, ACCESS_TOKEN_TTL, SESSION_MAX_AGE, SESSION_RENEW_BEFORE,

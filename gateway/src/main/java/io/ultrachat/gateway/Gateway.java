@@ -7,6 +7,7 @@ import io.ultrachat.kernel.error.Forbidden;
 import io.ultrachat.kernel.error.Unauthenticated;
 import io.ultrachat.kernel.error.Unavailable;
 import io.ultrachat.kernel.http.Access;
+import io.ultrachat.kernel.http.ServiceAuthenticator;
 import io.ultrachat.kernel.http.ApiResponse;
 import io.ultrachat.kernel.http.BinaryContent;
 import io.ultrachat.kernel.http.EdgeAuthenticator;
@@ -87,6 +88,7 @@ public final class Gateway {
   private final Settings settings;
   private final List<Endpoint> endpoints;
   private final EdgeAuthenticator authenticator;
+  private final ServiceAuthenticator services;
   private final List<ReadinessCheck> readiness;
   private final PrometheusMeterRegistry metrics;
   private final StaticContent web;
@@ -118,21 +120,29 @@ public final class Gateway {
    * The optional parts of a node's edge.
    *
    * @param limiters where the rate limits count: this process, or a store shared by the cluster
+   * @param services checks the signed credential of {@link Access.Kind#SERVICE} routes (calls
+   *     from other services of the cluster); {@link ServiceAuthenticator#refuseAll()} by default
    * @param upstreamProxy a handler for the requests that no endpoint, WebSocket path or health
    *     route of this node serves — the reverse proxy of {@code --services=gateway}
    *     ({@code io.ultrachat.gateway.proxy.ReverseProxy}). It runs on the event loop after the
    *     prelude (request id, CORS) and before the static web files, without a body handler, so
    *     bodies stream; it calls {@code ctx.next()} for paths it does not route.
    */
-  public record Extensions(RateLimiter.Factory limiters, Optional<io.vertx.core.Handler<RoutingContext>> upstreamProxy) {
-    public static final Extensions NONE = new Extensions(RateLimiter.Factory.local(), Optional.empty());
+  public record Extensions(RateLimiter.Factory limiters, Optional<io.vertx.core.Handler<RoutingContext>> upstreamProxy,
+      ServiceAuthenticator services) {
+    public static final Extensions NONE =
+        new Extensions(RateLimiter.Factory.local(), Optional.empty(), ServiceAuthenticator.refuseAll());
 
     public Extensions withLimiters(RateLimiter.Factory l) {
-      return new Extensions(l, upstreamProxy);
+      return new Extensions(l, upstreamProxy, services);
     }
 
     public Extensions withUpstreamProxy(io.vertx.core.Handler<RoutingContext> proxy) {
-      return new Extensions(limiters, Optional.of(proxy));
+      return new Extensions(limiters, Optional.of(proxy), services);
+    }
+
+    public Extensions withServices(ServiceAuthenticator s) {
+      return new Extensions(limiters, upstreamProxy, s);
     }
   }
 
@@ -141,6 +151,7 @@ public final class Gateway {
       Map<String, io.vertx.core.Handler<io.vertx.core.http.ServerWebSocket>> webSockets, Extensions extensions) {
     RateLimiter.Factory limiters = extensions.limiters();
     this.upstreamProxy = extensions.upstreamProxy();
+    this.services = extensions.services();
     this.webSockets = Map.copyOf(webSockets);
     this.vertx = vertx;
     this.settings = settings;
@@ -377,12 +388,13 @@ public final class Gateway {
       BoundRequest request = new BoundRequest(Map.copyOf(ctx.pathParams()), ctx.queryParams(), ctx.request().headers(), body,
           rawBody, clientAddress(ctx), requestId);
       String authorization = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
+      String target = ctx.request().uri();
       Context eventLoop = vertx.getOrCreateContext();
       workers.execute(() -> {
         MDC.put(REQUEST_ID, requestId);
         Object outcome;
         try {
-          outcome = invoke(endpoint, request, authorization);
+          outcome = invoke(endpoint, request, authorization, target);
           if (outcome instanceof ApiResponse response && response.body() instanceof BinaryContent content) {
             // Streamed from this virtual thread, so a slow download holds no event loop.
             streamBinary(ctx, eventLoop, response, content);
@@ -560,12 +572,19 @@ public final class Gateway {
     }
   }
 
-  private ApiResponse invoke(Endpoint endpoint, BoundRequest request, String authorization) {
+  private ApiResponse invoke(Endpoint endpoint, BoundRequest request, String authorization, String target) {
     if (endpoint.limit() == Endpoint.RateLimitClass.AUTH) {
       authLimiter.acquire(request.clientAddress());
     }
     Access access = endpoint.access();
-    if (access.kind() == Access.Kind.PUBLIC) {
+    if (access.kind() == Access.Kind.SERVICE) {
+      // A peer service, not a user: no principal and no user or address budget, which would
+      // otherwise make one busy chat node throttle every user behind it.
+      if (authorization == null || authorization.isBlank()) {
+        throw new Unauthenticated("missing-service-credential", "internal routes need Authorization: Service <name>.<millis>.<signature>");
+      }
+      services.authenticate(authorization, endpoint.method(), target);
+    } else if (access.kind() == Access.Kind.PUBLIC) {
       if (endpoint.limit() == Endpoint.RateLimitClass.API) {
         anonymousLimiter.acquire(request.clientAddress());
       }
@@ -609,7 +628,7 @@ public final class Gateway {
           throw new Forbidden("admin-required", "this endpoint is for admins");
         }
       }
-      case PUBLIC -> { }
+      case PUBLIC, SERVICE -> { }
     }
   }
 

@@ -1,6 +1,8 @@
 package io.ultrachat.server;
 
 import io.ultrachat.auth.AuthSettings;
+import io.ultrachat.auth.remote.RemoteAuthSettings;
+import io.ultrachat.kernel.http.ClusterSettings;
 import io.ultrachat.chat.ChatSettings;
 import io.ultrachat.realtime.RealtimeSettings;
 import io.ultrachat.gateway.GatewaySettings;
@@ -27,6 +29,8 @@ public final class Catalog {
     all.addAll(new AuthSettings().settings());
     all.addAll(new ChatSettings().settings());
     all.addAll(new RealtimeSettings().settings());
+    all.addAll(new ClusterSettings().settings());
+    all.addAll(new RemoteAuthSettings().settings());
     return all;
   }
 

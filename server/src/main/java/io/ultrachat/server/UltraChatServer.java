@@ -22,6 +22,8 @@ import io.ultrachat.kernel.blob.FileBlobStore;
 import io.ultrachat.kernel.bus.Bus;
 import io.ultrachat.kernel.config.Settings;
 import io.ultrachat.kernel.http.Endpoint;
+import io.ultrachat.kernel.http.ServiceAuthenticator;
+import io.ultrachat.kernel.http.ServiceCredentials;
 import io.ultrachat.kernel.id.IdGenerator;
 import io.ultrachat.store.jdbc.Database;
 import io.vertx.core.Vertx;
@@ -102,6 +104,9 @@ public final class UltraChatServer implements AutoCloseable {
 
   private void boot(Clock clock) {
     Set<String> services = services(settings);
+    // A process that runs only some services talks to the others, so it must hold the cluster's secret.
+    Optional<ServiceCredentials> serviceCredentials = services.containsAll(KNOWN_SERVICES)
+        ? ServiceCredentials.fromSettings(settings, clock) : Optional.of(ServiceCredentials.requiredFromSettings(settings, clock));
     backends = Backends.open(settings, clock, metrics);
     Bus bus = backends.bus();
     Database authDb = openDatabase("auth", AuthSettings.DATABASE_URL.key(), settings.get(AuthSettings.DATABASE_URL));
@@ -133,7 +138,9 @@ public final class UltraChatServer implements AutoCloseable {
       endpoints.add(io.ultrachat.realtime.AsyncApiDocument.endpoint());
     }
     gateway = new Gateway(vertx, settings, endpoints, auth.authenticator(),
-        readinessChecks(), metrics, new StaticContent("META-INF/ultrachat/web"), webSockets, Gateway.Extensions.NONE.withLimiters(backends.rateLimiters(clock)));
+        readinessChecks(), metrics, new StaticContent("META-INF/ultrachat/web"), webSockets,
+        Gateway.Extensions.NONE.withLimiters(backends.rateLimiters(clock))
+            .withServices(serviceCredentials.<ServiceAuthenticator>map(c -> c).orElseGet(ServiceAuthenticator::refuseAll)));
     port = gateway.start();
   }
 

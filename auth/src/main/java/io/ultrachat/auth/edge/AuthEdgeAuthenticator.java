@@ -14,7 +14,6 @@ import io.ultrachat.auth.token.AccessTokens;
 import io.ultrachat.kernel.error.Unauthenticated;
 import io.ultrachat.kernel.http.EdgeAuthenticator;
 import io.ultrachat.kernel.http.Principal;
-import io.ultrachat.kernel.http.Scopes;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -73,8 +72,7 @@ public final class AuthEdgeAuthenticator implements EdgeAuthenticator {
     if (sessions.isRevoked(claims.sessionId())) {
       throw new Unauthenticated("session-revoked", "the session has been ended; sign in again");
     }
-    return new Principal(claims.userId(), claims.username(), Principal.Kind.PERSON, claims.admin(),
-        Principal.Credential.LOGIN_SESSION, claims.sessionId(), Scopes.ALL);
+    return claims.principal();
   }
 
   private Principal apiToken(String secret) {

@@ -201,6 +201,14 @@ public final class SessionService {
     return revocations.contains(sessionId);
   }
 
+  /**
+   * Ids of sessions revoked at or after {@code since}, for nodes of a split deployment that warm
+   * their own revocation set from the Auth service.
+   */
+  public List<Long> revokedSince(Instant since) {
+    return sessions.revokedSince(since);
+  }
+
   /** Loads the recently revoked sessions into the edge check after a start. */
   public void warmRevocations(Duration lookBack) {
     for (long id : sessions.revokedSince(clock.instant().minus(lookBack))) {

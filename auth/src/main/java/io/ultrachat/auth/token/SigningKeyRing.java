@@ -39,7 +39,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * inserts a new key and lets the old one verify for {@code grace}, so tokens issued before
  * the rotation keep working until they expire.
  */
-public final class SigningKeyRing {
+public final class SigningKeyRing implements VerificationKeys {
   private static final DateTimeFormatter KID_DATE = DateTimeFormatter.ofPattern("yyyyMMdd").withZone(ZoneOffset.UTC);
   private static final long UNKNOWN_KID_RELOAD_MILLIS = 1000;
 
@@ -80,6 +80,7 @@ public final class SigningKeyRing {
   }
 
   /** The verifier for a key id, if that key is still valid. */
+  @Override
   public Optional<RSASSAVerifier> verifier(String kid) {
     RSASSAVerifier v = current().verifiers().get(kid);
     if (v == null) {

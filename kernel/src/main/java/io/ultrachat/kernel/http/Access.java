@@ -19,7 +19,13 @@ public record Access(Kind kind, String scope) {
     /** Only a person's own login session: managing sessions, passwords and tokens is never delegated. */
     USER_SESSION,
     /** A person's login session with the admin role. */
-    ADMIN
+    ADMIN,
+    /**
+     * Another UltraChat service of the same cluster, proven by a signed {@code Authorization:
+     * Service …} header ({@link ServiceCredentials}), never by a user's token. Internal routes
+     * ({@code /internal/v1/…}) only; such calls count against no user's rate limit.
+     */
+    SERVICE
   }
 
   public Access {
@@ -41,5 +47,9 @@ public record Access(Kind kind, String scope) {
 
   public static Access admin() {
     return new Access(Kind.ADMIN, "");
+  }
+
+  public static Access service() {
+    return new Access(Kind.SERVICE, "");
   }
 }
