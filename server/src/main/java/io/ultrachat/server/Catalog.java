@@ -25,6 +25,7 @@ public final class Catalog {
     all.addAll(new ServerSettings().settings());
     all.addAll(new BackendSettings().settings());
     all.addAll(new GatewaySettings().settings());
+    all.addAll(new io.ultrachat.gateway.proxy.ProxySettings().settings());
     all.addAll(new CacheSettings().settings());
     all.addAll(new AuthSettings().settings());
     all.addAll(new ChatSettings().settings());

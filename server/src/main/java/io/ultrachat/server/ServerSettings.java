@@ -20,13 +20,15 @@ public final class ServerSettings implements SettingsCatalog {
   public static final Setting<Duration> DATABASE_REPLICA_MAX_LAG = Setting.duration("database.replica-max-lag", "5s",
       "Reads that may use a read replica go to the primary while the replica lags more than this (or is unreachable).");
   public static final Setting<String> SERVICES = Setting.text("services", "all",
-      "Comma-separated services this process runs: `all`, or any of `gateway`, `auth`, `chat`, `realtime`.");
+      "Comma-separated services this process runs: `all`, or any of `gateway`, `auth`, `chat`, `realtime` (realtime runs beside chat).");
+  public static final Setting<String> ADVERTISE_URL = Setting.text("node.advertise-url", "",
+      "Base URL under which other nodes reach this one (registered with `gateway.registry=key-value`); empty: `http://<http.host>:<port>`.");
   public static final Setting<Integer> NODE_ID = Setting.integer("node.id", 0, 0, 1023,
       "This node's id (0–1023), part of every id it issues; give each node of a cluster its own.");
 
   @Override
   public List<Setting<?>> settings() {
     return List.of(DATA_DIR, BLOBS_DIR, DATABASE_URL, DATABASE_POOL_SIZE, DATABASE_CONNECT_TIMEOUT, DATABASE_REPLICA_MAX_LAG, SERVICES,
-        NODE_ID);
+        NODE_ID, ADVERTISE_URL);
   }
 }

@@ -22,6 +22,8 @@ import io.ultrachat.kernel.blob.FileBlobStore;
 import io.ultrachat.kernel.bus.Bus;
 import io.ultrachat.kernel.config.Settings;
 import io.ultrachat.kernel.http.Endpoint;
+import io.ultrachat.auth.api.UserDirectory;
+import io.ultrachat.kernel.http.EdgeAuthenticator;
 import io.ultrachat.kernel.http.ServiceAuthenticator;
 import io.ultrachat.kernel.http.ServiceCredentials;
 import io.ultrachat.kernel.id.IdGenerator;
@@ -58,6 +60,10 @@ public final class UltraChatServer implements AutoCloseable {
   private RealtimeEndpoint realtime;
   private AuthModule auth;
   private ChatModule chat;
+  private SplitServices.Proxy proxy;
+  private final List<io.ultrachat.gateway.proxy.RegistryHeartbeat> heartbeats = new ArrayList<>();
+  private final java.util.concurrent.ScheduledExecutorService scheduler =
+      java.util.concurrent.Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("registry").factory());
   private int port;
 
   private UltraChatServer(Settings settings) {
@@ -95,9 +101,8 @@ public final class UltraChatServer implements AutoCloseable {
     if (out.isEmpty()) {
       throw new IllegalArgumentException("invalid setting services: name at least one service, or 'all'");
     }
-    if (!out.contains("auth")) {
-      throw new IllegalArgumentException("invalid setting services: every process currently needs the auth service"
-          + " (a gateway routing to remote services is not part of this build); use --services=all, or a list that includes auth");
+    if (out.contains("realtime") && !out.contains("chat")) {
+      throw new IllegalArgumentException("invalid setting services: realtime runs beside chat in this build; use chat,realtime");
     }
     return out;
   }
@@ -109,16 +114,36 @@ public final class UltraChatServer implements AutoCloseable {
         ? ServiceCredentials.fromSettings(settings, clock) : Optional.of(ServiceCredentials.requiredFromSettings(settings, clock));
     backends = Backends.open(settings, clock, metrics);
     Bus bus = backends.bus();
-    Database authDb = openDatabase("auth", AuthSettings.DATABASE_URL.key(), settings.get(AuthSettings.DATABASE_URL));
     IdGenerator ids = new IdGenerator(clock, settings.get(ServerSettings.NODE_ID));
-    auth = new AuthModule(settings, authDb, clock, ids, Optional.of(bus));
+    List<Endpoint> endpoints = new ArrayList<>();
 
-    List<Endpoint> endpoints = new ArrayList<>(auth.endpoints());
+    // Who is calling, and who users are: the Auth service here, or a client of it elsewhere.
+    UserDirectory users;
+    EdgeAuthenticator authenticator;
+    if (services.contains("auth")) {
+      Database authDb = openDatabase("auth", AuthSettings.DATABASE_URL.key(), settings.get(AuthSettings.DATABASE_URL));
+      auth = new AuthModule(settings, authDb, clock, ids, Optional.of(bus));
+      endpoints.addAll(auth.endpoints());
+      users = auth.directory();
+      authenticator = auth.authenticator();
+    } else if (services.contains("chat")) {
+      SplitServices.RemoteAuth remote = SplitServices.remoteAuth(settings, clock, serviceCredentials.orElseThrow(), bus,
+          backends.keyValue(), "chat");
+      resources.add(remote.client());
+      users = remote.users();
+      authenticator = remote.authenticator();
+    } else {
+      // A gateway alone serves no API of its own; the services behind it check their callers.
+      users = null;
+      authenticator = bearer -> {
+        throw new io.ultrachat.kernel.error.Unauthenticated("invalid-token", "this node serves no authenticated routes");
+      };
+    }
+
     if (services.contains("chat")) {
       Database chatDb = openDatabase("chat", ChatSettings.DATABASE_URL.key(), settings.get(ChatSettings.DATABASE_URL),
           ChatSettings.DATABASE_REPLICA_URL.key(), settings.get(ChatSettings.DATABASE_REPLICA_URL), clock);
-      chat = new ChatModule(settings, chatDb, clock, ids, auth.directory(), bus,
-          backends.caches(), blobStore());
+      chat = new ChatModule(settings, chatDb, clock, ids, users, bus, backends.caches(), blobStore());
       resources.add(chat);
       endpoints.addAll(chat.endpoints());
     }
@@ -129,19 +154,22 @@ public final class UltraChatServer implements AutoCloseable {
         .setFileSystemOptions(new FileSystemOptions().setFileCachingEnabled(false).setClassPathResolvingEnabled(false)));
     Map<String, io.vertx.core.Handler<io.vertx.core.http.ServerWebSocket>> webSockets = new LinkedHashMap<>();
     if (services.contains("realtime")) {
-      if (chat == null) {
-        throw new IllegalArgumentException("invalid setting services: realtime needs chat in the same process in this build");
-      }
-      realtime = new RealtimeEndpoint(vertx, settings, auth.authenticator(), chat.realtime(), bus, backends.keyValue());
+      realtime = new RealtimeEndpoint(vertx, settings, authenticator, chat.realtime(), bus, backends.keyValue());
       endpoints.addAll(realtime.endpoints());
       webSockets.put(RealtimeEndpoint.PATH, realtime);
       endpoints.add(io.ultrachat.realtime.AsyncApiDocument.endpoint());
     }
-    gateway = new Gateway(vertx, settings, endpoints, auth.authenticator(),
-        readinessChecks(), metrics, new StaticContent("META-INF/ultrachat/web"), webSockets,
-        Gateway.Extensions.NONE.withLimiters(backends.rateLimiters(clock))
-            .withServices(serviceCredentials.<ServiceAuthenticator>map(c -> c).orElseGet(ServiceAuthenticator::refuseAll)));
+    Gateway.Extensions extensions = Gateway.Extensions.NONE.withLimiters(backends.rateLimiters(clock))
+        .withServices(serviceCredentials.<ServiceAuthenticator>map(c -> c).orElseGet(ServiceAuthenticator::refuseAll));
+    if (services.contains("gateway") && !services.containsAll(KNOWN_SERVICES)) {
+      // What this node does not serve itself goes to the instances of the other services.
+      proxy = SplitServices.proxy(vertx, settings, backends.keyValue(), metrics);
+      extensions = extensions.withUpstreamProxy(proxy.handler());
+    }
+    gateway = new Gateway(vertx, settings, endpoints, authenticator, readinessChecks(), metrics,
+        new StaticContent("META-INF/ultrachat/web"), webSockets, extensions);
     port = gateway.start();
+    heartbeats.addAll(SplitServices.register(settings, backends.keyValue(), services, port, scheduler));
   }
 
   private final Map<String, Database> databases = new LinkedHashMap<>();
@@ -235,11 +263,24 @@ public final class UltraChatServer implements AutoCloseable {
 
   @Override
   public void close() {
+    // Leave the registry first, so gateways stop sending new work here while it drains.
+    heartbeats.forEach(io.ultrachat.gateway.proxy.RegistryHeartbeat::close);
+    scheduler.shutdownNow();
+    if (proxy != null) {
+      try {
+        proxy.handler().shutdown(settings.get(io.ultrachat.gateway.GatewaySettings.SHUTDOWN_GRACE)).await();
+      } catch (Exception ignored) {
+        // Past the grace period the remaining proxied requests end with the process.
+      }
+    }
     if (realtime != null) {
       realtime.close();
     }
     if (gateway != null) {
       gateway.stop();
+    }
+    if (proxy != null) {
+      proxy.close();
     }
     if (vertx != null) {
       try {

@@ -130,7 +130,7 @@ public final class RemoteEdgeAuthenticator implements EdgeAuthenticator {
     Instant since = clock.instant().minus(lookBack);
     InternalApi.Revocations answer = client.get(InternalApi.REVOCATIONS + "?since=" + since, InternalApi.Revocations.class)
         .orElseThrow(() -> new Unavailable("the authentication service does not list revocations; retry shortly"));
-    answer.sessionIds().forEach(revocations::add);
+    answer.sessionIds().forEach(revocations::remember);
     return answer.sessionIds().size();
   }
 

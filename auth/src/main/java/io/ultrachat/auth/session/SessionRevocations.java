@@ -60,8 +60,8 @@ public final class SessionRevocations {
     }
   }
 
-  /** Loads a revocation read from the store, without announcing it again. */
-  void remember(long sessionId) {
+  /** Loads a revocation read from the store (or another node's list), without announcing it again. */
+  public void remember(long sessionId) {
     revoked.put(sessionId, Boolean.TRUE);
   }
 

@@ -38,6 +38,7 @@ public final class ProxyRoutes {
         new ProxyRoute("/.well-known", "auth"),
         new ProxyRoute("/api/v1/auth", "auth"),
         new ProxyRoute("/api/v1/users", "auth"),
+        new ProxyRoute("/api/v1/users/me/preferences", "chat"),
         new ProxyRoute("/api/v1/admin", "auth"),
         new ProxyRoute("/api/v1/bots", "auth"),
         new ProxyRoute("/api/v1/ping", "auth"),

@@ -105,7 +105,7 @@ public final class WsClient implements AutoCloseable {
   }
 
   /** The next frame within the timeout, or null; for readers that handle every frame themselves. */
-  JsonNode poll(Duration timeout) throws InterruptedException {
+  public JsonNode poll(Duration timeout) throws InterruptedException {
     return frames.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
   }
 
@@ -151,7 +151,7 @@ public final class WsClient implements AutoCloseable {
   }
 
   /** Whether the server has closed the TCP connection (seen even when not reading frames). */
-  boolean isClosedByServer() {
+  public boolean isClosedByServer() {
     return socket.isInputClosed() || closed.isDone();
   }
 
