@@ -33,17 +33,6 @@ class DeployManifestsTest {
   private static final Set<String> WORKLOAD_KINDS = Set.of("Deployment", "StatefulSet");
   private static final Path CONFIGURATION_DOC = Path.of("..", "docs", "configuration.md");
 
-  /**
-   * Settings of this release that the target layout uses before docs/configuration.md lists
-   * them (docs/scaling.md names them). Remove a name once its row is in the table. The current
-   * layout may not use them: this build ignores environment variables of unknown settings.
-   */
-  private static final Set<String> SETTINGS_BEING_ADDED = Set.of(
-      "ULTRACHAT_BUS_BACKEND", "ULTRACHAT_BUS_NATS_URL",
-      "ULTRACHAT_KV_BACKEND", "ULTRACHAT_KV_REDIS_URL",
-      "ULTRACHAT_CACHE_BACKEND", "ULTRACHAT_CACHE_REDIS_URL",
-      "ULTRACHAT_GATEWAY_UPSTREAMS");
-
   private final List<K8sObject> objects = DeployFiles.objects();
 
   private List<K8sObject> workloads() {
@@ -227,8 +216,8 @@ class DeployManifestsTest {
         if (w.layout().equals("current")) {
           assertThat(documented).as("%s used by %s is documented in docs/configuration.md", name, w).contains(name);
         } else {
-          assertThat(documented.contains(name) || SETTINGS_BEING_ADDED.contains(name))
-              .as("%s used by %s is documented in docs/configuration.md (or a setting of this release)", name, w).isTrue();
+          assertThat(documented.contains(name))
+              .as("%s used by %s is documented in docs/configuration.md", name, w).isTrue();
         }
       }
     }
