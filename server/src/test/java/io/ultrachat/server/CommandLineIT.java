@@ -88,6 +88,27 @@ class CommandLineIT {
   }
 
   @Test
+  void unreachableNatsOrRedisFailsFastNamingTheSetting(@TempDir Path dir) {
+    Run nats = run("serve", "--data-dir", dir.toString(), "--port", "0",
+        "--set", "bus.backend=nats", "--set", "bus.nats-url=nats://nobody:secret@127.0.0.1:1");
+    assertThat(nats.code()).isEqualTo(2);
+    assertThat(nats.err()).contains("bus.nats-url").doesNotContain("secret");
+    Run redis = run("serve", "--data-dir", dir.toString(), "--port", "0",
+        "--set", "kv.backend=redis", "--set", "kv.redis-url=redis://:secret@127.0.0.1:1");
+    assertThat(redis.code()).isEqualTo(2);
+    assertThat(redis.err()).contains("kv.redis-url").contains("127.0.0.1:1").doesNotContain("secret");
+    assertThat(run("serve", "--data-dir", dir.toString(), "--set", "bus.backend=kafka").err()).contains("bus.backend");
+  }
+
+  @Test
+  void splitProcessesNeedTheServiceSecret(@TempDir Path dir) {
+    Run r = run("serve", "--data-dir", dir.toString(), "--port", "0", "--services", "chat,realtime");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("cluster.service-secret");
+    assertThat(run("serve", "--data-dir", dir.toString(), "--services", "realtime").err()).contains("realtime runs beside chat");
+  }
+
+  @Test
   void badSettingsFailFastNamingTheKey(@TempDir Path dir) {
     Run r = run("serve", "--data-dir", dir.toString(), "--set", "http.port=eighty");
     assertThat(r.code()).isEqualTo(2);
