@@ -25,6 +25,28 @@ class NatsBusIT extends BusContract {
     return new NatsBus(URL);
   }
 
+  /** Regression: thousands of concurrent subscribes each flushed, and the PINGs in flight made the client reconnect. */
+  @Test
+  void aStormOfSubscriptionsDoesNotMakeTheConnectionLookStale() throws Exception {
+    String prefix = "storm" + Long.toHexString(System.nanoTime());
+    try (NatsBus bus = new NatsBus(URL); var threads = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+      java.util.concurrent.atomic.AtomicInteger got = new java.util.concurrent.atomic.AtomicInteger();
+      List<java.util.concurrent.Future<?>> subs = new java.util.ArrayList<>();
+      for (int i = 0; i < 3000; i++) {
+        int n = i;
+        subs.add(threads.submit(() -> bus.subscribe(prefix + ".user." + n, m -> got.incrementAndGet())));
+      }
+      for (var f : subs) {
+        f.get(30, java.util.concurrent.TimeUnit.SECONDS);
+      }
+      for (int i = 0; i < 3000; i++) {
+        bus.publish(prefix + ".user." + i, new byte[] {1});
+      }
+      org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).until(() -> got.get() == 3000);
+      assertThat(bus.disconnects()).isZero();
+    }
+  }
+
   @Test
   void twoNodesSeeEachOthersMessages() {
     String subject = "nodes" + Long.toHexString(System.nanoTime()) + ".room.1";
