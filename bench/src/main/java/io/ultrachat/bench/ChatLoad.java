@@ -90,6 +90,8 @@ public final class ChatLoad {
       Usage: ChatLoad --mode idle|ingest|fanout|history [options]
         --url URL               server base URL, loopback only (default http://127.0.0.1:18080)
         --local-address A       source address of the WebSocket connections, e.g. 127.0.0.2 (default: any)
+        --ws-urls U1,U2,…       open WebSockets to these nodes instead of --url, connection i to U(i mod n);
+                                REST setup still goes to --url. Fan-out then reports cross-node deliveries apart
         --setup-concurrency K   concurrent REST calls and connects during setup (default 16; 1..256)
         --event-loops L         generator event loops (default 1; 1..8)
         --warmup S              seconds not measured (default 5; 0..120)
@@ -104,6 +106,9 @@ public final class ChatLoad {
                                 write D/G.connected, hold until D/stop exists (or --hold ends)
         --hold S                longest time to hold the connections (default 30; 0..600)
         --group-size G          accounts per workspace (each with one channel); default: all in one
+        --probe-rounds P        once connected (and, with --signal-dir, after D/probe exists): P rounds of one
+                                message per channel from its owner; every connection must receive each one
+                                (reports deliveries and send→deliver latency); then writes D/G.probed
       ingest:
         --senders S             sender connections, one account each (default 200; 1..5000)
         --rooms R               channels the senders share round-robin (default: one each)
@@ -128,7 +133,7 @@ public final class ChatLoad {
   record Options(String mode, URI url, String localAddress, int setupConcurrency, int eventLoops, int warmup, int duration,
       long serverPid, String label, Path out, int connections, Path signalDir, String name, int hold, int senders, int rooms,
       int rate, int inFlight, int bodyBytes, int members, int sendersPerRoom, int readers, int conversations, int messages,
-      int pages, double latestShare, int writeRate, boolean timeline, int groupSize) {
+      int pages, double latestShare, int writeRate, boolean timeline, int groupSize, List<URI> wsUrls, int probeRounds) {
 
     static Options parse(String[] args) {
       Map<String, String> m = new LinkedHashMap<>();
@@ -169,7 +174,8 @@ public final class ChatLoad {
           members, range(m, "senders-per-room", 1, 1, 100),
           range(m, "readers", 16, 1, 256), range(m, "conversations", 100, 1, 1000), range(m, "messages", 500, 50, 5000),
           range(m, "pages", 5, 1, 100), Double.parseDouble(take(m, "latest-share", "0.7")), range(m, "write-rate", 0, 0, 100_000),
-          Boolean.parseBoolean(take(m, "timeline", "false")), range(m, "group-size", 0, 0, 19_000));
+          Boolean.parseBoolean(take(m, "timeline", "false")), range(m, "group-size", 0, 0, 19_000),
+          wsUrls(m.remove("ws-urls"), url), range(m, "probe-rounds", 0, 0, 100));
       if (!m.isEmpty()) {
         throw new LoadGenerator.Usage("unknown option(s): " + m.keySet());
       }
@@ -186,6 +192,23 @@ public final class ChatLoad {
         throw new LoadGenerator.Usage("--latest-share must be between 0 and 1");
       }
       return o;
+    }
+
+    /** The WebSocket targets: the listed loopback URLs, or the one --url. */
+    private static List<URI> wsUrls(String list, URI url) {
+      if (list == null) {
+        return List.of(url);
+      }
+      List<URI> urls = new ArrayList<>();
+      for (String u : list.split(",")) {
+        URI uri = URI.create(u.strip());
+        requireLoopback(uri.getHost(), "--ws-urls");
+        urls.add(uri);
+      }
+      if (urls.isEmpty() || urls.size() > 16) {
+        throw new LoadGenerator.Usage("--ws-urls takes 1..16 URLs");
+      }
+      return List.copyOf(urls);
     }
 
     private static String take(Map<String, String> m, String key, String dflt) {
@@ -349,12 +372,15 @@ public final class ChatLoad {
   final class Client {
     final User user;
     final WebSocket ws;
+    /** Index of the node (in --ws-urls) this connection went to. */
+    final int node;
     volatile FrameHandler onFrame = text -> {};
     volatile short closeCode = -1;
 
-    Client(User user, WebSocket ws) {
+    Client(User user, WebSocket ws, int node) {
       this.user = user;
       this.ws = ws;
+      this.node = node;
     }
 
     void send(String frame) {
@@ -371,9 +397,11 @@ public final class ChatLoad {
   private volatile boolean closingOnPurpose;
 
   /** Connects, says hello and completes on {@code ready}; fails on an error or close before that. */
-  private Future<Client> open(User user) {
+  private Future<Client> open(User user, int index) {
     Promise<Client> ready = Promise.promise();
-    WebSocketConnectOptions co = new WebSocketConnectOptions().setHost(opt.url.getHost()).setPort(opt.url.getPort())
+    int node = index % opt.wsUrls.size();
+    URI target = opt.wsUrls.get(node);
+    WebSocketConnectOptions co = new WebSocketConnectOptions().setHost(target.getHost()).setPort(target.getPort())
         .setURI("/api/v1/realtime");
     wsClient.connect(co).onComplete(ar -> {
       if (ar.failed()) {
@@ -381,7 +409,7 @@ public final class ChatLoad {
         return;
       }
       WebSocket ws = ar.result();
-      Client c = new Client(user, ws);
+      Client c = new Client(user, ws, node);
       ws.textMessageHandler(text -> {
         if (ready.future().isComplete()) {
           c.onFrame.frame(text);
@@ -422,7 +450,7 @@ public final class ChatLoad {
         return;
       }
       long start = System.nanoTime();
-      open(users.get(i)).onComplete(ar -> {
+      open(users.get(i), i).onComplete(ar -> {
         if (ar.succeeded()) {
           clients.set(i, ar.result());
           synchronized (latency) {
@@ -475,9 +503,9 @@ public final class ChatLoad {
     // Workspaces of --group-size accounts (all in one by default), each with one channel for all.
     int group = opt.groupSize == 0 ? n : Math.min(opt.groupSize, n);
     int groups = (n + group - 1) / group;
+    long[] lobby = new long[groups];
     setupStep(groups + " workspace(s) of up to " + group + " members, one channel each", () -> {
       long[] workspace = new long[groups];
-      long[] lobby = new long[groups];
       ChatSetup.forEach(groups, opt.setupConcurrency, g -> {
         User owner = users.get(g * group);
         workspace[g] = setup.workspace(owner, "idle " + opt.name + " " + g);
@@ -507,6 +535,12 @@ public final class ChatLoad {
     System.out.printf(Locale.ROOT, "idle: %d of %d connected (hello → ready) in %.2f s: %.0f connections/s; connect latency p50=%s p99=%s ms%n",
         ok, n, c.seconds(), ok / c.seconds(), percentiles(c.latency()).get("p50"), percentiles(c.latency()).get("p99"));
     signal("connected");
+    boolean probesOk = true;
+    if (opt.probeRounds > 0) {
+      awaitSignal("probe", 600);
+      probesOk = probe(c.clients(), group, lobby);
+      signal("probed");
+    }
 
     long holdUntil = System.nanoTime() + opt.hold * NS;
     while (System.nanoTime() < holdUntil && !signalled("stop")) {
@@ -515,7 +549,82 @@ public final class ChatLoad {
     result.put("closedWhileHeld", closedUnexpectedly.get());
     closeAll(c.clients());
     Thread.sleep(500);
-    return c.failed() == 0 && closedUnexpectedly.get() == 0 ? 0 : 1;
+    return c.failed() == 0 && closedUnexpectedly.get() == 0 && probesOk ? 0 : 1;
+  }
+
+  /**
+   * Proves the held connections are live: {@code --probe-rounds} times, the owner of every
+   * group's channel sends one message there, and every connection of the group must receive it
+   * (the sender's other devices and the sender included). Reports what arrived and the latency
+   * from send to delivery.
+   */
+  private boolean probe(List<Client> clients, int group, long[] lobby) throws InterruptedException {
+    Histogram latency = new Histogram(1, TimeUnit.SECONDS.toMicros(120), 3);
+    AtomicLong received = new AtomicLong();
+    AtomicLong errors = new AtomicLong();
+    AtomicInteger[] perConnection = new AtomicInteger[clients.size()];
+    long live = 0;
+    for (int i = 0; i < clients.size(); i++) {
+      Client client = clients.get(i);
+      if (client == null) {
+        continue;
+      }
+      live++;
+      AtomicInteger count = perConnection[i] = new AtomicInteger();
+      client.onFrame = text -> {
+        if (text.startsWith("{\"type\":\"error\"")) {
+          errors.incrementAndGet();
+          fail("probe error frame: " + stringField(text, "code"));
+          return;
+        }
+        int at = text.indexOf("\"body\":\"p=");
+        if (at < 0 || !text.contains("\"message.created\"")) {
+          return;
+        }
+        long now = nowMicros();
+        long sentAt = Long.parseLong(text, at + 10, text.indexOf(';', at + 10), 10);
+        count.incrementAndGet();
+        received.incrementAndGet();
+        synchronized (latency) {
+          latency.recordValue(Math.max(1, Math.min(now - sentAt, latency.getHighestTrackableValue())));
+        }
+      };
+    }
+    long expected = live * opt.probeRounds;
+    long t0 = System.nanoTime();
+    for (int round = 0; round < opt.probeRounds; round++) {
+      int r = round;
+      vertx.runOnContext(v -> {
+        for (int g = 0; g < lobby.length; g++) {
+          Client owner = clients.get(g * group);
+          if (owner != null) {
+            owner.send(sendFrame("p" + r + "-" + g, lobby[g], "p=" + nowMicros() + ";round " + r, "probe-" + opt.name + "-" + g + "-" + r));
+          }
+        }
+      });
+      Thread.sleep(2_000);
+    }
+    long until = System.nanoTime() + 60 * NS;
+    while (received.get() < expected && System.nanoTime() < until) {
+      Thread.sleep(50);
+    }
+    long missing = 0;
+    for (AtomicInteger count : perConnection) {
+      if (count != null && count.get() < opt.probeRounds) {
+        missing++;
+      }
+    }
+    result.put("probeRounds", opt.probeRounds);
+    result.put("probeDeliveriesExpected", expected);
+    result.put("probeDeliveriesReceived", received.get());
+    result.put("probeConnectionsMissingAMessage", missing);
+    result.put("probeErrors", errors.get());
+    result.put("probeSeconds", round3((System.nanoTime() - t0) / 1e9));
+    result.put("probeLatencyMs", percentiles(latency));
+    Map<?, ?> l = percentiles(latency);
+    System.out.printf(Locale.ROOT, "probe: %d of %d deliveries to %d live connections (%d missed one), %d errors; send→deliver p50=%s p99=%s max=%s ms%n",
+        received.get(), expected, live, missing, errors.get(), l.get("p50"), l.get("p99"), l.get("max"));
+    return received.get() == expected && missing == 0 && errors.get() == 0;
   }
 
   private void signal(String what) throws IOException {
@@ -838,8 +947,13 @@ public final class ChatLoad {
     }
 
     Histogram delivery = new Histogram(1, TimeUnit.SECONDS.toMicros(120), 3);
+    // With --ws-urls: deliveries to a connection on another node than the sender's (they crossed
+    // the bus between nodes) and on the same node, apart.
+    Histogram crossNode = new Histogram(1, TimeUnit.SECONDS.toMicros(120), 3);
+    Histogram sameNode = new Histogram(1, TimeUnit.SECONDS.toMicros(120), 3);
     Histogram ack = new Histogram(1, TimeUnit.SECONDS.toMicros(120), 3);
     AtomicLong delivered = new AtomicLong();
+    AtomicLong deliveredCross = new AtomicLong();
     AtomicLong deliveredTotal = new AtomicLong();
     AtomicLong ackedTotal = new AtomicLong();
     AtomicLong acked = new AtomicLong();
@@ -847,8 +961,9 @@ public final class ChatLoad {
     AtomicLong sent = new AtomicLong();
     AtomicLong answered = new AtomicLong();
     AtomicLong clientIds = new AtomicLong();
-    String pad = padding(Math.max(0, opt.bodyBytes - 20));
-    FrameHandler receiver = text -> {
+    String pad = padding(Math.max(0, opt.bodyBytes - 24));
+    boolean nodesApart = opt.wsUrls.size() > 1;
+    java.util.function.Function<Client, FrameHandler> receiverFor = client -> text -> {
       if (!text.contains("\"message.created\"")) {
         return;
       }
@@ -860,19 +975,32 @@ public final class ChatLoad {
       int from = i + 10;
       int to = text.indexOf(';', from);
       long sentAt = Long.parseLong(text, from, to, 10);
+      int senderNode = text.charAt(to + 3) - '0';
       deliveredTotal.incrementAndGet();
       if (measuring) {
+        long latency = Math.max(1, Math.min(now - sentAt, delivery.getHighestTrackableValue()));
         delivered.incrementAndGet();
         synchronized (delivery) {
-          delivery.recordValue(Math.max(1, Math.min(now - sentAt, delivery.getHighestTrackableValue())));
+          delivery.recordValue(latency);
+        }
+        if (nodesApart) {
+          boolean cross = senderNode != client.node;
+          if (cross) {
+            deliveredCross.incrementAndGet();
+          }
+          Histogram h = cross ? crossNode : sameNode;
+          synchronized (h) {
+            h.recordValue(latency);
+          }
         }
         tick(now - sentAt);
       }
     };
     for (Client client : clients) {
-      client.onFrame = receiver;
+      client.onFrame = receiverFor.apply(client);
     }
     for (Client sender : senders) {
+      FrameHandler receiver = sender.onFrame;
       sender.onFrame = text -> {
         if (text.startsWith("{\"type\":\"ack\"")) {
           long now = System.nanoTime();
@@ -896,9 +1024,11 @@ public final class ChatLoad {
     }
     SendFrame frame = (sender, intended) -> {
       sent.incrementAndGet();
-      // The send time goes in the body, on the clock every process of this machine shares.
+      // The send time goes in the body, on the clock every process of this machine shares, and
+      // the sender's node (one digit: at most ten nodes are told apart).
       long intendedMicros = nowMicros() - (System.nanoTime() - intended) / 1000;
-      return sendFrame(Long.toString(intended), roomOfSender.get(sender), "t=" + intendedMicros + ";" + pad, "f" + clientIds.incrementAndGet());
+      return sendFrame(Long.toString(intended), roomOfSender.get(sender), "t=" + intendedMicros + ";n=" + Math.min(9, sender.node) + ";" + pad,
+          "f" + clientIds.incrementAndGet());
     };
     openLoop(senders, opt.rate, frame);
     runWindow();
@@ -922,6 +1052,12 @@ public final class ChatLoad {
     result.put("ackedPerSecond", round1(acked.get() / secs));
     result.put("deliveriesPerSecond", round1(delivered.get() / secs));
     result.put("deliveryLatencyMs", percentiles(delivery));
+    if (nodesApart) {
+      result.put("nodes", opt.wsUrls.size());
+      result.put("crossNodeDeliveriesPerSecond", round1(deliveredCross.get() / secs));
+      result.put("crossNodeDeliveryLatencyMs", percentiles(crossNode));
+      result.put("sameNodeDeliveryLatencyMs", percentiles(sameNode));
+    }
     result.put("ackLatencyMs", percentiles(ack));
     result.put("errors", errors.get());
     result.put("deliveriesExpected", expected);
@@ -932,6 +1068,12 @@ public final class ChatLoad {
     System.out.printf(Locale.ROOT, "fanout: rooms of %d ×%d: %.1f msgs/s acked, %.1f deliveries/s; send→deliver p50=%s p90=%s p99=%s p99.9=%s max=%s ms;"
             + " %d of %d deliveries, %d closed; cpu %s%n", m, k, acked.get() / secs, delivered.get() / secs, l.get("p50"), l.get("p90"),
         l.get("p99"), l.get("p999"), l.get("max"), deliveredTotal.get(), expected, closedUnexpectedly.get(), result.get("cpu"));
+    if (nodesApart) {
+      Map<?, ?> x = (Map<?, ?>) result.get("crossNodeDeliveryLatencyMs");
+      Map<?, ?> y = (Map<?, ?>) result.get("sameNodeDeliveryLatencyMs");
+      System.out.printf(Locale.ROOT, "fanout: across %d nodes: %.1f cross-node deliveries/s, p50=%s p99=%s p99.9=%s max=%s ms; same node p50=%s p99=%s ms%n",
+          opt.wsUrls.size(), deliveredCross.get() / secs, x.get("p50"), x.get("p99"), x.get("p999"), x.get("max"), y.get("p50"), y.get("p99"));
+    }
     printTimeline("deliveries");
     closeAll(clients);
     return errors.get() == 0 && deliveredTotal.get() == expected && closedUnexpectedly.get() == 0 ? 0 : 1;

@@ -66,9 +66,15 @@ public final class ReverseProxy implements Handler<RoutingContext> {
     this.webSocketClient = vertx.createWebSocketClient(new WebSocketClientOptions()
         .setConnectTimeout((int) config.connectTimeout().toMillis())
         .setMaxFrameSize(1024 * 1024)
-        .setMaxConnections(Math.max(config.maxConnectionsPerInstance(), 1024)));
+        // A proxied WebSocket holds its upstream connection for its whole life, so this is not a
+        // pool: a bound here would queue every upgrade past it until its connect timeout. What
+        // bounds WebSockets is the process's file limit (two sockets per proxied WebSocket).
+        .setMaxConnections(MAX_WEBSOCKETS_PER_INSTANCE));
     this.webSockets = new WebSocketProxy(webSocketClient, upstreams, config);
   }
+
+  /** More than one process can hold here (each may open at most a few tens of thousands of files). */
+  static final int MAX_WEBSOCKETS_PER_INSTANCE = 1_000_000;
 
   @Override
   public void handle(RoutingContext ctx) {

@@ -151,6 +151,30 @@ class WebSocketProxyIT {
   }
 
   @Test
+  void holdsMoreWebSocketsToOneInstanceThanAnHttpPoolWould() throws Exception {
+    // A proxied WebSocket keeps its upstream connection for life; a pool bound on them (1,024
+    // once) left every upgrade past it waiting until its connect timeout.
+    FakeUpstream rt = h.upstream("realtime", "rt-1");
+    h.check();
+    int n = 1_100;
+    java.util.List<CompletableFuture<WebSocket>> opening = new java.util.ArrayList<>();
+    Listener listener = new Listener();
+    for (int i = 0; i < n; i++) {
+      opening.add(h.http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(20))
+          .buildAsync(URI.create("ws://127.0.0.1:" + h.port + "/api/v1/realtime"), listener));
+    }
+    CompletableFuture.allOf(opening.toArray(CompletableFuture[]::new)).get(40, TimeUnit.SECONDS);
+    assertThat(h.proxy.openWebSockets()).isEqualTo(n);
+    WebSocket last = opening.getLast().get();
+    last.sendText("still there", true).get(5, TimeUnit.SECONDS);
+    assertThat(listener.next()).isEqualTo("text:rt-1:still there");
+    for (CompletableFuture<WebSocket> ws : opening) {
+      ws.get().sendClose(WebSocket.NORMAL_CLOSURE, "");
+    }
+    await().atMost(Duration.ofSeconds(20)).until(() -> h.proxy.openWebSockets() == 0 && rt.webSocketCloses.size() == n);
+  }
+
+  @Test
   void upgradeWithNoInstanceGets503() throws Exception {
     // A raw socket: the JDK client refuses to set Upgrade by hand.
     try (java.net.Socket socket = new java.net.Socket("127.0.0.1", h.port)) {
