@@ -1,19 +1,32 @@
 #!/usr/bin/env bash
-# Chat benchmarks against a three-process cluster on this machine: the gateway with the Auth
-# service, and two chat/realtime nodes behind it, on PostgreSQL, Redis and NATS (the local
-# servers). Every client talks to the gateway only, so WebSockets are spread over both nodes by
-# the gateway and most deliveries cross nodes over NATS.
+# Chat benchmarks against a cluster on this machine: the gateway with the Auth service, and
+# NODES chat/realtime nodes behind it (2 by default), on PostgreSQL, Redis and NATS (the local
+# servers). By default every client talks to the gateway only, so WebSockets are spread over the
+# nodes by the gateway and most deliveries cross nodes over NATS. With DIRECT=1 the WebSockets go
+# straight to the nodes, connection i to node i mod NODES (REST setup still goes through the
+# gateway): fan-out then reports the deliveries that crossed nodes apart, without the gateway hop.
 #
 # Usage: bench/cluster.sh ingest|fanout|history [ChatLoad options]   (see bench/run.sh --help)
+#        bench/cluster.sh idle TOTAL GENERATORS [ChatLoad idle options]
+#          TOTAL connections held by the nodes at once (WebSockets always straight to the nodes,
+#          spread evenly; NODES defaults to 3 here), opened by GENERATORS load generator processes
+#          on 127.0.0.2, .3, …; reports each node's RSS and open files before and after, and with
+#          --probe-rounds P proves every connection receives live messages while all are held.
 # Environment: DATABASE_URL (a database of its own; it is dropped and re-created), SERVER_JAR,
-#   NATS_URL (nats://127.0.0.1:4222), REDIS_URL (redis://127.0.0.1:6379), PORT (first of three, 18080).
+#   NATS_URL (nats://127.0.0.1:4222), REDIS_URL (redis://127.0.0.1:6379), PORT (gateway; nodes on
+#   the following ports, 18080), NODES, DIRECT, NODE_JAVA_OPTS (JVM options of the nodes).
 # Starts and stops its own server processes (by their PIDs); the load generator only sends to
 # 127.0.0.1 and ends by itself.
 set -euo pipefail
 bench="$(cd "$(dirname "$0")" && pwd)"
 root="$(dirname "$bench")"
-mode="${1:?usage: bench/cluster.sh ingest|fanout|history [options]}"
+mode="${1:?usage: bench/cluster.sh ingest|fanout|history|idle [options]}"
 shift
+[[ "$mode" =~ ^(ingest|fanout|history|idle)$ ]] || { echo "cluster.sh: unknown mode '$mode'" >&2; exit 2; }
+default_nodes=2
+[[ "$mode" == idle ]] && default_nodes=3
+node_count="${NODES:-$default_nodes}"
+[[ "$node_count" =~ ^[1-9]$ ]] || { echo "cluster.sh: NODES must be 1..9" >&2; exit 2; }
 java="${JAVA:-$(ls -d /usr/lib/jvm/*25*/bin/java 2>/dev/null | head -n1)}"
 jar="$bench/target/ultrachat-bench.jar"
 server_jar="${SERVER_JAR:-$root/server/target/ultrachat.jar}"
@@ -37,7 +50,10 @@ common=(--database-url "$db" --set bus.backend=nats --set "bus.nats-url=${NATS_U
 
 start() { # name port node-id services [extra...]
   local name="$1" p="$2" id="$3" services="$4"; shift 4
-  "$java" --enable-native-access=ALL-UNNAMED -XX:+UseG1GC -jar "$server_jar" serve --port "$p" --data-dir "$work/$name" \
+  local jvm="--enable-native-access=ALL-UNNAMED -XX:+UseG1GC"
+  [[ "$services" != *gateway* ]] && jvm="${NODE_JAVA_OPTS:-$jvm}"
+  # shellcheck disable=SC2086
+  "$java" $jvm -jar "$server_jar" serve --port "$p" --data-dir "$work/$name" \
     --services "$services" --set "node.id=$id" "${common[@]}" "$@" >"$work/$name.log" 2>&1 &
   pids+=($!)
   echo "# $name: pid $!, port $p, services $services, log $work/$name.log"
@@ -45,14 +61,94 @@ start() { # name port node-id services [extra...]
 ready() { for _ in $(seq 1 300); do curl -sf "http://127.0.0.1:$1/health/ready" >/dev/null && return 0; sleep 0.2; done; echo "port $1 not ready" >&2; exit 1; }
 
 "$java" -jar "$server_jar" migrate --database-url "$db" >/dev/null
-nodes="http://127.0.0.1:$((port + 1)),http://127.0.0.1:$((port + 2))"
+node_urls=()
+for (( n = 1; n <= node_count; n++ )); do node_urls+=("http://127.0.0.1:$((port + n))"); done
+nodes="$(IFS=,; echo "${node_urls[*]}")"
 start gateway "$port" 1 gateway,auth --set "gateway.upstreams=chat=$nodes;realtime=$nodes"
 ready "$port"
-start chat-1 $((port + 1)) 2 chat,realtime
-start chat-2 $((port + 2)) 3 chat,realtime
-ready $((port + 1)); ready $((port + 2))
+node_pids=()
+for (( n = 1; n <= node_count; n++ )); do
+  start "chat-$n" $((port + n)) $((n + 1)) chat,realtime
+  node_pids+=("${pids[-1]}")
+done
+for (( n = 1; n <= node_count; n++ )); do ready $((port + n)); done
 sleep 3   # the gateway's first health checks
 echo "# machine: $(nproc) cores; loadavg before: $(cut -d' ' -f1-3 /proc/loadavg)"
-"$java" -XX:+UseParallelGC -Xms256m -cp "$jar" io.ultrachat.bench.ChatLoad --mode "$mode" --url "http://127.0.0.1:$port" \
-  --label "$mode cluster: gateway+auth, 2 chat/realtime nodes, NATS, Redis" "$@" --out "${CHAT_RESULTS:-$bench/target/chat-results.jsonl}"
+results="${CHAT_RESULTS:-$bench/target/chat-results.jsonl}"
+chatload() {
+  "$java" -XX:+UseParallelGC -Xms256m -cp "$jar" io.ultrachat.bench.ChatLoad --url "http://127.0.0.1:$port" "$@" --out "$results"
+}
+
+# Each node's VmRSS (KiB) and open files, one "rss fds" pair per node.
+node_usage() {
+  local p
+  for p in "${node_pids[@]}"; do
+    echo "$(awk '/^VmRSS/ {print $2}' "/proc/$p/status") $(ls "/proc/$p/fd" | wc -l)"
+  done
+}
+
+wait_signals() { # dir what count limit
+  local waited=0
+  while (( $(ls "$1" | grep -c "\.$2\$" || true) < $3 )); do
+    sleep 1; waited=$((waited + 1))
+    (( waited < $4 )) || { echo "cluster.sh: only $(ls "$1" | grep -c "\.$2\$" || true) of $3 generators reached '$2' in $4 s" >&2; return 1; }
+  done
+}
+
+if [[ "$mode" != idle ]]; then
+  ws=()
+  [[ "${DIRECT:-0}" == 1 ]] && ws=(--ws-urls "$nodes")
+  label="$mode cluster: gateway+auth, $node_count chat/realtime nodes, NATS, Redis"
+  [[ "${DIRECT:-0}" == 1 ]] && label="$label; WebSockets straight to the nodes"
+  rc=0
+  chatload --mode "$mode" "${ws[@]}" --label "$label" "$@" || rc=$?
+  echo "# loadavg after: $(cut -d' ' -f1-3 /proc/loadavg)"
+  exit "$rc"
+fi
+
+total="${1:?usage: bench/cluster.sh idle TOTAL GENERATORS [options]}"
+procs="${2:?usage: bench/cluster.sh idle TOTAL GENERATORS [options]}"
+shift 2
+(( procs >= 1 && procs <= 8 )) || { echo "cluster.sh: 1..8 generators" >&2; exit 2; }
+sig="$work/signals"
+mkdir -p "$sig"
+gen_pids=()
+label="idle cluster: $node_count chat/realtime nodes, NATS, Redis; $total connections from $procs generators"
+for (( i = 0; i < procs; i++ )); do
+  per=$(( total / procs + (i < total % procs ? 1 : 0) ))
+  # Each generator starts its node list at a different node, so every node gets its share.
+  rotated="$(for (( n = 0; n < node_count; n++ )); do echo "${node_urls[$(( (n + i) % node_count ))]}"; done | paste -sd,)"
+  chatload --mode idle --ws-urls "$rotated" --connections "$per" --local-address "127.0.0.$(( i + 2 ))" \
+    --signal-dir "$sig" --name "g$i" --hold 600 --label "$label" "$@" >"$work/idle.g$i.out" 2>&1 &
+  gen_pids+=($!)
+  pids+=($!)
+done
+wait_signals "$sig" registered "$procs" 3600
+sleep 3
+mapfile -t before < <(node_usage)
+touch "$sig/go"
+wait_signals "$sig" connected "$procs" 2400
+sleep 5
+mapfile -t after < <(node_usage)
+probe_rounds=0
+[[ " $* " =~ --probe-rounds\ ([0-9]+) ]] && probe_rounds="${BASH_REMATCH[1]}"
+if (( probe_rounds > 0 )); then
+  touch "$sig/probe"
+  wait_signals "$sig" probed "$procs" 300
+fi
+touch "$sig/stop"
+rc=0
+for p in "${gen_pids[@]}"; do wait "$p" || rc=1; done
+grep -hE '^(idle|probe|setup|RESULT)' "$work"/idle.g*.out || true
+connected=$(sed -n 's/^RESULT .*"connected":\([0-9]*\).*/\1/p' "$work"/idle.g*.out | awk '{s+=$1} END {print s+0}')
+echo "# held at once: $connected connections over $node_count nodes"
+for (( n = 0; n < node_count; n++ )); do
+  read -r r0 f0 <<<"${before[$n]}"
+  read -r r1 f1 <<<"${after[$n]}"
+  held=$(( f1 - f0 ))
+  echo "# node $((n + 1)): VmRSS $r0 -> $r1 KiB, open files $f0 -> $f1 (+$held); $(( held > 0 ? (r1 - r0) / held : 0 )) KiB RSS per added file"
+  printf '{"label":"%s","mode":"idle-cluster-node","time":"%s","node":%d,"rssKiBBefore":%d,"rssKiBAfter":%d,"filesBefore":%d,"filesAfter":%d}\n' \
+    "$label" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" $((n + 1)) "$r0" "$r1" "$f0" "$f1" >>"$results"
+done
 echo "# loadavg after: $(cut -d' ' -f1-3 /proc/loadavg)"
+exit "$rc"

@@ -522,7 +522,7 @@ public final class ChatLoad {
     });
     result.put("groupSize", group);
     signal("registered");
-    awaitSignal("go", 600);
+    awaitSignal("go", 3600);
 
     Connected c = connectAll(users, opt.setupConcurrency);
     int ok = n - c.failed();
