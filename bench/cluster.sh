@@ -19,6 +19,7 @@
 # 127.0.0.1 and ends by itself.
 set -euo pipefail
 bench="$(cd "$(dirname "$0")" && pwd)"
+source "$bench/signals.sh"
 root="$(dirname "$bench")"
 mode="${1:?usage: bench/cluster.sh ingest|fanout|history|idle [options]}"
 shift
@@ -87,13 +88,6 @@ node_usage() {
   done
 }
 
-wait_signals() { # dir what count limit
-  local waited=0
-  while (( $(ls "$1" | grep -c "\.$2\$" || true) < $3 )); do
-    sleep 1; waited=$((waited + 1))
-    (( waited < $4 )) || { echo "cluster.sh: only $(ls "$1" | grep -c "\.$2\$" || true) of $3 generators reached '$2' in $4 s" >&2; return 1; }
-  done
-}
 
 if [[ "$mode" != idle ]]; then
   ws=()

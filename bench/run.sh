@@ -71,6 +71,7 @@
 set -euo pipefail
 
 bench="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+source "$bench/signals.sh"
 root="$(cd "$bench/.." && pwd)"
 jar="$bench/target/ultrachat-bench.jar"
 
@@ -322,17 +323,6 @@ chat_idle() {
   echo "# histograms: $workdir/histogram.before.txt, $workdir/histogram.after.txt"
 }
 
-wait_signals() {
-  local dir="$1" what="$2" count="$3" limit="$4" waited=0
-  while (( $(ls "$dir" | grep -c "\.$what\$" || true) < count )); do
-    sleep 1
-    waited=$(( waited + 1 ))
-    if (( waited >= limit )); then
-      echo "run.sh: only $(ls "$dir" | grep -c "\.$what\$" || true) of $count generators reached '$what' in $limit s; see $workdir/idle.g*.out" >&2
-      return 1
-    fi
-  done
-}
 
 # Stops the idle generators still running, by their PIDs.
 stop_generators() {
