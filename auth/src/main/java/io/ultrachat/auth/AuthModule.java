@@ -29,6 +29,8 @@ import io.ultrachat.kernel.http.EdgeAuthenticator;
 import io.ultrachat.kernel.http.Endpoint;
 import io.ultrachat.kernel.http.ServiceEndpoints;
 import io.ultrachat.kernel.id.IdGenerator;
+import io.ultrachat.kernel.kv.InMemoryKeyValue;
+import io.ultrachat.kernel.kv.KeyValue;
 import io.ultrachat.store.jdbc.Database;
 import java.time.Clock;
 import java.time.Duration;
@@ -50,13 +52,16 @@ public final class AuthModule {
   private final AuthEdgeAuthenticator authenticator;
   private final List<ServiceEndpoints> routes;
 
-  /** For commands that run without a bus (admin, migrate): revocations stay in this process. */
+  /** For commands that run without a bus (admin, migrate): revocations and login backoff stay in this process. */
   public AuthModule(Settings settings, Database db, Clock clock, IdGenerator ids) {
-    this(settings, db, clock, ids, Optional.empty());
+    this(settings, db, clock, ids, Optional.empty(), new InMemoryKeyValue(clock));
   }
 
-  /** With the node's bus: revocations reach every node at once. */
-  public AuthModule(Settings settings, Database db, Clock clock, IdGenerator ids, Optional<Bus> bus) {
+  /**
+   * With the node's bus and key-value store: revocations reach every node at once, and login
+   * backoff counts an account's failures on every node together.
+   */
+  public AuthModule(Settings settings, Database db, Clock clock, IdGenerator ids, Optional<Bus> bus, KeyValue keyValue) {
     db.migrate("auth");
     UserStore users = new JdbcUserStore(db);
     JdbcSessionStore sessionStore = new JdbcSessionStore(db);
@@ -81,7 +86,7 @@ public final class AuthModule {
         settings.get(AuthSettings.FIRST_USER_ADMIN));
     Duration revocationMemory = AuthSettings.revocationMemory(settings);
     this.sessions = new SessionService(users, sessionStore, accounts, hasher, accessTokens,
-        new LoginThrottle(clock, settings.get(AuthSettings.LOGIN_FAILURES_BEFORE_BACKOFF), settings.get(AuthSettings.LOGIN_BACKOFF_MAX)),
+        new LoginThrottle(keyValue, clock, settings.get(AuthSettings.LOGIN_FAILURES_BEFORE_BACKOFF), settings.get(AuthSettings.LOGIN_BACKOFF_MAX)),
         revocations(revocationMemory, bus), ids, clock, settings.get(AuthSettings.SESSION_MAX_AGE),
         settings.get(AuthSettings.SESSION_RENEW_BEFORE), settings.get(AuthSettings.MAX_SESSIONS));
     sessions.warmRevocations(revocationMemory);

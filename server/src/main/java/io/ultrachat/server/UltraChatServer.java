@@ -122,7 +122,7 @@ public final class UltraChatServer implements AutoCloseable {
     EdgeAuthenticator authenticator;
     if (services.contains("auth")) {
       Database authDb = openDatabase("auth", AuthSettings.DATABASE_URL.key(), settings.get(AuthSettings.DATABASE_URL));
-      auth = new AuthModule(settings, authDb, clock, ids, Optional.of(bus));
+      auth = new AuthModule(settings, authDb, clock, ids, Optional.of(bus), backends.keyValue());
       endpoints.addAll(auth.endpoints());
       users = auth.directory();
       authenticator = auth.authenticator();
@@ -215,7 +215,9 @@ public final class UltraChatServer implements AutoCloseable {
   private Database openDatabase(String service, String serviceSettingKey, String serviceUrl, String replicaSettingKey,
       String replicaUrl, Clock clock) {
     DatabaseChoice choice = DatabaseChoice.forService(settings, serviceSettingKey, serviceUrl);
-    Optional<io.ultrachat.store.jdbc.ReplicaOptions> replica = choice.replica(settings, replicaSettingKey, replicaUrl);
+    // Writer positions go through the node's key-value store, so read-your-writes holds on every node.
+    Optional<io.ultrachat.store.jdbc.ReplicaOptions> replica = choice.replica(settings, replicaSettingKey, replicaUrl)
+        .map(r -> r.sharingPositionsThrough(backends.keyValue()));
     if (replica.isEmpty()) {
       return openDatabase(service, serviceSettingKey, serviceUrl);
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.ultrachat.testkit.PostgresSchemas;
 import io.ultrachat.testkit.StreamingReplica;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -53,20 +54,32 @@ class ReadReplicaIT {
     return out;
   }
 
+  /** Alice's and Bob's access tokens, and the workspace and public channel they are both in. */
+  private record Room(String alice, String bob, String workspace, String conversation) {}
+
+  private static Room aliceAndBobInOneChannel(Api api) {
+    String alice = api.register("alice", "correct horse").path("accessToken").asText();
+    JsonNode b = api.register("bob", "battery staple");
+    String bob = b.path("accessToken").asText();
+    String bobId = b.path("user").path("id").asText();
+    String ws = api.post("/api/v1/workspaces", Map.of("name", "Acme"), alice).ok(201).json().path("id").asText();
+    api.raw("PUT", "/api/v1/workspaces/" + ws + "/members/" + bobId, "application/json", "{\"role\":\"member\"}", alice).ok(200);
+    String conv = api.post("/api/v1/workspaces/" + ws + "/conversations", Map.of("kind", "public", "name", "general"), alice)
+        .ok(201).json().path("id").asText();
+    api.raw("PUT", "/api/v1/conversations/" + conv + "/members/" + bobId, null, "", bob).ok(200);
+    return new Room(alice, bob, ws, conv);
+  }
+
   @Test
   void historyAndSearchUseTheReplicaWhileWritersReadTheirOwnWrites() {
     try (TestServer server = TestServer.on(TestServer.Backend.POSTGRESQL).chatReplica(replica)
         .set("database.replica-max-lag", "5m").start()) {
       Api api = server.api();
-      String alice = api.register("alice", "correct horse").path("accessToken").asText();
-      JsonNode b = api.register("bob", "battery staple");
-      String bob = b.path("accessToken").asText();
-      String bobId = b.path("user").path("id").asText();
-      String ws = api.post("/api/v1/workspaces", Map.of("name", "Acme"), alice).ok(201).json().path("id").asText();
-      api.raw("PUT", "/api/v1/workspaces/" + ws + "/members/" + bobId, "application/json", "{\"role\":\"member\"}", alice).ok(200);
-      String conv = api.post("/api/v1/workspaces/" + ws + "/conversations", Map.of("kind", "public", "name", "general"), alice)
-          .ok(201).json().path("id").asText();
-      api.raw("PUT", "/api/v1/conversations/" + conv + "/members/" + bobId, null, "", bob).ok(200);
+      Room room = aliceAndBobInOneChannel(api);
+      String alice = room.alice();
+      String bob = room.bob();
+      String ws = room.workspace();
+      String conv = room.conversation();
       String history = "/api/v1/conversations/" + conv + "/messages";
       // `after` pages are never cached, so each one is a read the replica could serve.
       String fromStart = history + "?after=0";
@@ -102,6 +115,53 @@ class ReadReplicaIT {
           .until(() -> bodies(api.get(fromStart, bob).ok(200).json()).contains("fresh aardvark"));
       assertThat(api.get("/metrics").body()).contains("db_replica_lag_seconds{pool=\"chat\"}");
     }
+  }
+
+  /** Two nodes sharing writer positions through Redis: a write on one is read back on the other. */
+  @Test
+  void writersReadTheirOwnWritesOnAnotherNode() {
+    String database = PostgresSchemas.createSchema();
+    String prefix = "uctest" + Long.toHexString(System.nanoTime()) + ":";
+    try (TestServer a = clusterNode(1, database, prefix).start(); TestServer b = clusterNode(2, database, prefix).start()) {
+      Api onA = a.api();
+      Api onB = b.api();
+      Room room = aliceAndBobInOneChannel(onA);
+      String alice = room.alice();
+      String bob = room.bob();
+      String conv = room.conversation();
+      String fromStart = "/api/v1/conversations/" + conv + "/messages?after=0";
+      onA.post("/api/v1/conversations/" + conv + "/messages", Map.of("body", "hello everyone"), alice).ok(201);
+      // Node B measures the replica and reads from it once it has the first message.
+      await().atMost(WAIT).pollInterval(Duration.ofMillis(25)).until(() -> {
+        double before = reads(onB, "replica", "none");
+        return bodies(onB.get(fromStart, bob).ok(200).json()).contains("hello everyone") && reads(onB, "replica", "none") > before;
+      });
+
+      replica.pauseReplay();
+      try {
+        onA.post("/api/v1/conversations/" + conv + "/messages", Map.of("body", "written on node A"), alice).ok(201);
+        replica.awaitReceived();
+        double notReplayed = reads(onB, "primary", "writes-not-replayed");
+        // Node B never saw the write, yet routes Alice's read to the primary: the position came through Redis.
+        assertThat(bodies(onB.get(fromStart, alice).ok(200).json())).contains("written on node A");
+        assertThat(reads(onB, "primary", "writes-not-replayed")).isGreaterThan(notReplayed);
+        // Bob wrote nothing, so node B still serves him from the (paused) replica.
+        assertThat(bodies(onB.get(fromStart, bob).ok(200).json())).contains("hello everyone").doesNotContain("written on node A");
+      } finally {
+        replica.resumeReplay();
+      }
+    } finally {
+      PostgresSchemas.dropSchema(database);
+    }
+  }
+
+  private static TestServer.Builder clusterNode(int id, String database, String redisPrefix) {
+    return TestServer.on(TestServer.Backend.POSTGRESQL).sharedDatabase(database).chatReplica(replica)
+        .set("database.replica-max-lag", "5m")
+        .set("node.id", Integer.toString(id))
+        .set("bus.backend", "nats").set("bus.nats-url", "nats://127.0.0.1:4222")
+        .set("kv.backend", "redis").set("kv.redis-url", "redis://127.0.0.1:6379")
+        .set("redis.key-prefix", redisPrefix);
   }
 
   @Test

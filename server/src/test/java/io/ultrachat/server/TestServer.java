@@ -99,6 +99,8 @@ public final class TestServer implements AutoCloseable {
       } else if (backend == Backend.POSTGRESQL) {
         schema = Optional.of(PostgresSchemas.createSchema());
         all.put("database.url", schema.get());
+      }
+      if (backend == Backend.POSTGRESQL) {
         replica.ifPresent(r -> all.put("chat.database-replica-url", r.replicaUrlOf(all.get("database.url"))));
       }
       Settings s = Settings.builder(Catalog.all()).overrides(all, "test").build().validate();

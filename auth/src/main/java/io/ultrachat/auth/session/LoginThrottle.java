@@ -1,13 +1,17 @@
 package io.ultrachat.auth.session;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import io.ultrachat.kernel.error.RateLimited;
+import io.ultrachat.kernel.kv.InMemoryKeyValue;
+import io.ultrachat.kernel.kv.KeyValue;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
-import java.util.concurrent.TimeUnit;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Backoff for one account under repeated failed logins, independent of the per-client rate
@@ -15,21 +19,33 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>After {@code freeFailures} consecutive failures, each further attempt must wait
  * 1 s, 2 s, 4 s … up to {@code maxBackoff} after the last failure; a success clears the
- * count. State is in memory, bounded to 100,000 accounts and forgotten an hour after the last
- * failure. Thread-safe.
+ * count, and so does an hour without failures.
+ *
+ * <p>Design notes. The state is in the node's {@link KeyValue} (Redis in a cluster), so guesses
+ * spread over every node meet one count: {@code login-failures:<name>} counts the failures of
+ * the current run ({@link KeyValue#increment}, atomic across nodes) and {@code
+ * login-last-failure:<name>} holds when the last one was, living an hour. A failure that finds no
+ * last failure starts a new run. <b>If the store fails</b>, this node counts in memory of its own
+ * until it answers again (logged once per outage): an outage of Redis neither locks everyone out
+ * nor lifts the backoff. Thread-safe.
  */
 public final class LoginThrottle {
-  private record Failures(int count, Instant last) {}
+  private static final Logger LOG = LoggerFactory.getLogger(LoginThrottle.class);
+  /** A run of failures is forgotten this long after its last failure. */
+  static final Duration FORGET_AFTER = Duration.ofHours(1);
+  /** The count's own lifetime: past any run kept alive by a failure at least once an hour that matters in practice. */
+  private static final Duration COUNT_LIFETIME = Duration.ofDays(1);
 
-  private final Cache<String, Failures> failures = Caffeine.newBuilder()
-      .maximumSize(100_000)
-      .expireAfterWrite(1, TimeUnit.HOURS)
-      .build();
+  private final KeyValue shared;
+  private final KeyValue fallback;
   private final Clock clock;
   private final int freeFailures;
   private final Duration maxBackoff;
+  private final AtomicBoolean sharedFailing = new AtomicBoolean();
 
-  public LoginThrottle(Clock clock, int freeFailures, Duration maxBackoff) {
+  public LoginThrottle(KeyValue shared, Clock clock, int freeFailures, Duration maxBackoff) {
+    this.shared = shared;
+    this.fallback = new InMemoryKeyValue(clock, 100_000);
     this.clock = clock;
     this.freeFailures = freeFailures;
     this.maxBackoff = maxBackoff;
@@ -37,31 +53,77 @@ public final class LoginThrottle {
 
   /** @throws RateLimited {@code login-throttled} if the account must wait */
   public void checkAllowed(String username) {
-    Failures f = failures.getIfPresent(key(username));
-    if (f == null || f.count() < freeFailures) {
-      return;
-    }
-    Instant allowedAt = f.last().plus(backoff(f.count()));
+    String name = key(username);
+    Optional<Instant> allowedAt = withStore(kv -> {
+      Optional<String> last = kv.get(lastKey(name));
+      if (last.isEmpty()) {
+        return Optional.empty();
+      }
+      long count = kv.get(countKey(name)).map(Long::parseLong).orElse(0L);
+      if (count < freeFailures) {
+        return Optional.empty();
+      }
+      return Optional.of(Instant.ofEpochMilli(Long.parseLong(last.get())).plus(backoff(count)));
+    });
     Instant now = clock.instant();
-    if (now.isBefore(allowedAt)) {
+    if (allowedAt.isPresent() && now.isBefore(allowedAt.get())) {
       throw new RateLimited("login-throttled",
-          "too many failed sign-ins for this account; try again later", Duration.between(now, allowedAt));
+          "too many failed sign-ins for this account; try again later", Duration.between(now, allowedAt.get()));
     }
   }
 
   public void recordFailure(String username) {
-    Instant now = clock.instant();
-    failures.asMap().merge(key(username), new Failures(1, now), (old, one) -> new Failures(old.count() + 1, now));
+    String name = key(username);
+    String now = Long.toString(clock.millis());
+    withStore(kv -> {
+      if (kv.get(lastKey(name)).isEmpty()) {
+        kv.delete(countKey(name));
+      }
+      kv.increment(countKey(name), 1, COUNT_LIFETIME);
+      kv.put(lastKey(name), now, FORGET_AFTER);
+      return null;
+    });
   }
 
   public void recordSuccess(String username) {
-    failures.invalidate(key(username));
+    String name = key(username);
+    withStore(kv -> {
+      kv.delete(lastKey(name));
+      kv.delete(countKey(name));
+      return null;
+    });
   }
 
-  private Duration backoff(int count) {
-    int exponent = Math.min(30, count - freeFailures);
+  /** Runs {@code op} on the shared store, or on this node's memory while the shared one fails. */
+  private <T> T withStore(Function<KeyValue, T> op) {
+    try {
+      T result = op.apply(shared);
+      if (sharedFailing.compareAndSet(true, false)) {
+        LOG.info("login backoff is shared by every node again");
+      }
+      return result;
+    } catch (NumberFormatException e) {
+      throw new IllegalStateException("unreadable login backoff state in the key-value store", e);
+    } catch (RuntimeException e) {
+      if (sharedFailing.compareAndSet(false, true)) {
+        LOG.warn("login backoff falls back to this node's memory: the key-value store failed ({})", e.getMessage());
+      }
+      return op.apply(fallback);
+    }
+  }
+
+  private Duration backoff(long count) {
+    long exponent = Math.min(30, count - freeFailures);
     Duration d = Duration.ofSeconds(1L << exponent);
     return d.compareTo(maxBackoff) > 0 ? maxBackoff : d;
+  }
+
+  private static String countKey(String name) {
+    return "login-failures:" + name;
+  }
+
+  private static String lastKey(String name) {
+    return "login-last-failure:" + name;
   }
 
   private static String key(String username) {

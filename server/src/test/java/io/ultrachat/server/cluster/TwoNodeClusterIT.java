@@ -113,8 +113,9 @@ class TwoNodeClusterIT {
 
   @Test
   void rateLimitsAreCountedOnceForTheWholeCluster() {
-    try (TestServer a = node(1).set("rate-limit.auth.requests", "6").start();
-        TestServer b = node(2).set("rate-limit.auth.requests", "6").start()) {
+    // Account backoff would answer first (it is cluster-wide too); this test is about the per-client limit.
+    try (TestServer a = node(1).set("rate-limit.auth.requests", "6").set("auth.login-backoff.free-failures", "100").start();
+        TestServer b = node(2).set("rate-limit.auth.requests", "6").set("auth.login-backoff.free-failures", "100").start()) {
       Api onA = a.api();
       Api onB = b.api();
       for (int i = 0; i < 3; i++) {
@@ -126,6 +127,32 @@ class TwoNodeClusterIT {
       refused.problem(429, "rate-limited");
       assertThat(refused.header("Retry-After")).isPresent();
       onB.post("/api/v1/auth/login", Map.of("username", "nobody", "password", "wrong password")).problem(429, "rate-limited");
+    }
+  }
+
+  @Test
+  void failedLoginsForOneAccountBackOffOnEveryNode() {
+    try (TestServer a = node(1).set("auth.login-backoff.free-failures", "4").start();
+        TestServer b = node(2).set("auth.login-backoff.free-failures", "4").start()) {
+      Api onA = a.api();
+      Api onB = b.api();
+      onA.register("alice", "correct horse battery");
+      // Guesses spread over both nodes: four failures in all, two on each.
+      for (int i = 0; i < 2; i++) {
+        onA.post("/api/v1/auth/login", Map.of("username", "alice", "password", "guess a" + i)).problem(401, "invalid-credentials");
+        onB.post("/api/v1/auth/login", Map.of("username", "Alice", "password", "guess b" + i)).problem(401, "invalid-credentials");
+      }
+      // Each node alone has seen only two, yet both make the account wait, even for the right password.
+      for (Api node : new Api[] {onA, onB}) {
+        Api.Response r = node.post("/api/v1/auth/login", Map.of("username", "alice", "password", "correct horse battery"))
+            .problem(429, "login-throttled");
+        assertThat(Long.parseLong(r.header("Retry-After").orElseThrow())).isBetween(1L, 2L);
+      }
+      // Once the wait is over, a success on one node clears the count for both.
+      await().atMost(SOON).pollInterval(Duration.ofMillis(100))
+          .until(() -> onB.post("/api/v1/auth/login", Map.of("username", "alice", "password", "correct horse battery")).status() == 200);
+      onA.post("/api/v1/auth/login", Map.of("username", "alice", "password", "guess again")).problem(401, "invalid-credentials");
+      onA.post("/api/v1/auth/login", Map.of("username", "alice", "password", "correct horse battery")).ok(200);
     }
   }
 }

@@ -107,7 +107,7 @@ public final class Database implements AutoCloseable {
           + rootMessage(e), e);
     }
     return new Database(name, url, primary.dataSource,
-        Optional.of(new ReplicaRouter(name, replicaPool, replica.maxLag(), clock)));
+        Optional.of(new ReplicaRouter(name, replicaPool, replica.maxLag(), replica.sharedPositions(), clock)));
   }
 
   private static HikariConfig config(String name, DatabaseUrl url, int maxPoolSize, Duration connectTimeout) {

@@ -1,6 +1,7 @@
 package io.ultrachat.store.jdbc;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.ultrachat.kernel.kv.KeyValue;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -12,6 +13,7 @@ import java.util.Collection;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
@@ -41,6 +43,8 @@ import org.slf4j.LoggerFactory;
  * ({@link WriterPositions}); a read with writer keys goes to the replica only if its replay
  * position has reached the highest of theirs. The insert position is at or past the end of the
  * commit record, so this never lets a read miss the write (at worst it waits for a little more).
+ * With {@link ReplicaOptions#sharedPositions()} the positions are shared by every node
+ * ({@link SharedWriterPositions}), so this holds wherever the writer's next request lands.
  * Thread-safe.
  */
 public final class ReplicaRouter implements AutoCloseable {
@@ -99,13 +103,16 @@ public final class ReplicaRouter implements AutoCloseable {
   private volatile Instant nextRefresh = Instant.MIN;
   private volatile boolean closed;
 
-  ReplicaRouter(String name, HikariDataSource dataSource, Duration maxLag, Clock clock) {
+  ReplicaRouter(String name, HikariDataSource dataSource, Duration maxLag, Optional<KeyValue> sharedPositions, Clock clock) {
     this.name = name;
     this.dataSource = dataSource;
     this.maxLag = maxLag;
     this.clock = clock;
     // Past the lag bound, a replica that has not replayed a write is itself routed around.
-    this.writers = new WriterPositions(clock, maxLag.multipliedBy(2).plusSeconds(1), MAX_WRITERS);
+    Duration keep = maxLag.multipliedBy(2).plusSeconds(1);
+    LocalWriterPositions local = new LocalWriterPositions(clock, keep, MAX_WRITERS);
+    this.writers = sharedPositions.<WriterPositions>map(kv -> new SharedWriterPositions(local, kv, "ryw:" + name + ":",
+        UUID.randomUUID().toString(), clock, keep)).orElse(local);
     for (PrimaryReason r : PrimaryReason.values()) {
       onPrimary.put(r, new LongAdder());
     }

@@ -2,45 +2,17 @@ package io.ultrachat.store.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-class WriterPositionsTest {
-  /** A clock tests move by hand. */
-  private static final class TestClock extends Clock {
-    private Instant now = Instant.parse("2026-01-01T00:00:00Z");
-
-    void advance(Duration d) {
-      now = now.plus(d);
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-  }
-
+class LocalWriterPositionsTest {
   private final TestClock clock = new TestClock();
 
   @Test
   void aReadNeedsTheHighestPositionOfItsWriters() {
-    WriterPositions p = new WriterPositions(clock, Duration.ofSeconds(10), 100);
+    LocalWriterPositions p = new LocalWriterPositions(clock, Duration.ofSeconds(10), 100);
     p.wrote(List.of("user:1"), 100);
     p.wrote(List.of("user:2", "conversation:7"), 250);
     p.wrote(List.of("user:1"), 90); // an older position never lowers a newer one
@@ -53,7 +25,7 @@ class WriterPositionsTest {
 
   @Test
   void positionsExpire() {
-    WriterPositions p = new WriterPositions(clock, Duration.ofSeconds(10), 100);
+    LocalWriterPositions p = new LocalWriterPositions(clock, Duration.ofSeconds(10), 100);
     p.wrote(List.of("user:1"), 100);
     clock.advance(Duration.ofSeconds(9));
     assertThat(p.required(Set.of("user:1"))).isEqualTo(100);
@@ -64,7 +36,7 @@ class WriterPositionsTest {
 
   @Test
   void evictedPositionsRaiseAFloorSoNoReadMissesAWrite() {
-    WriterPositions p = new WriterPositions(clock, Duration.ofSeconds(10), 10);
+    LocalWriterPositions p = new LocalWriterPositions(clock, Duration.ofSeconds(10), 10);
     for (int i = 1; i <= 11; i++) {
       p.wrote(List.of("user:" + i), i * 10L);
     }
