@@ -1,7 +1,5 @@
 package io.ultrachat.auth.edge;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import io.ultrachat.kernel.secret.OpaqueTokens;
 import io.ultrachat.auth.account.User;
 import io.ultrachat.auth.account.UserStore;
@@ -9,8 +7,8 @@ import io.ultrachat.auth.apitoken.ApiTokenCache;
 import io.ultrachat.auth.apitoken.ApiTokenService;
 import io.ultrachat.auth.apitoken.ApiTokenStore;
 import io.ultrachat.auth.session.SessionService;
-import io.ultrachat.auth.token.AccessTokenClaims;
 import io.ultrachat.auth.token.AccessTokens;
+import io.ultrachat.auth.token.RememberedAccessTokens;
 import io.ultrachat.kernel.error.Unauthenticated;
 import io.ultrachat.kernel.http.EdgeAuthenticator;
 import io.ultrachat.kernel.http.Principal;
@@ -22,29 +20,23 @@ import java.util.Optional;
 /**
  * The Auth service's answer to "who is calling?", used by the gateway on every request.
  *
- * <p>JWTs are verified cryptographically on first sight and then remembered by their exact
- * text until they expire, so a client's repeat requests cost a hash probe; expiry and session
+ * <p>JWTs are verified once and remembered ({@link RememberedAccessTokens}); expiry and session
  * revocation are still checked on every request. API tokens are looked up by hash through
  * {@link ApiTokenCache}; their last-use time is written at most once a minute.
  */
 public final class AuthEdgeAuthenticator implements EdgeAuthenticator {
-  private static final int MAX_TOKEN_LENGTH = 8192;
   private static final Duration TOUCH_EVERY = Duration.ofMinutes(1);
 
-  private final AccessTokens accessTokens;
+  private final RememberedAccessTokens accessTokens;
   private final SessionService sessions;
   private final ApiTokenStore apiTokens;
   private final UserStore users;
   private final ApiTokenCache apiTokenCache;
   private final Clock clock;
-  private final Cache<String, AccessTokenClaims> verified = Caffeine.newBuilder()
-      .maximumSize(50_000) // about 1 KiB a token: bounded to ~50 MiB; a miss costs one RSA verify
-      .expireAfterWrite(Duration.ofMinutes(10))
-      .build();
 
   public AuthEdgeAuthenticator(AccessTokens accessTokens, SessionService sessions, ApiTokenStore apiTokens, UserStore users,
       ApiTokenCache apiTokenCache, Clock clock) {
-    this.accessTokens = accessTokens;
+    this.accessTokens = new RememberedAccessTokens(accessTokens::verify, clock);
     this.sessions = sessions;
     this.apiTokens = apiTokens;
     this.users = users;
@@ -54,21 +46,12 @@ public final class AuthEdgeAuthenticator implements EdgeAuthenticator {
 
   @Override
   public Principal authenticate(String bearer) {
-    if (bearer.length() > MAX_TOKEN_LENGTH) {
-      throw new Unauthenticated("invalid-token", "the bearer token is too long");
-    }
+    RememberedAccessTokens.checkBearerLength(bearer);
     return bearer.startsWith(ApiTokenService.PREFIX) ? apiToken(bearer) : accessToken(bearer);
   }
 
   private Principal accessToken(String jwt) {
-    AccessTokenClaims claims = verified.getIfPresent(jwt);
-    if (claims == null) {
-      claims = accessTokens.verify(jwt);
-      verified.put(jwt, claims);
-    } else if (!clock.instant().isBefore(claims.expiresAt())) {
-      // Recheck fully so the skew rule and the error code are the verifier's.
-      claims = accessTokens.verify(jwt);
-    }
+    var claims = accessTokens.verify(jwt);
     if (sessions.isRevoked(claims.sessionId())) {
       throw new Unauthenticated("session-revoked", "the session has been ended; sign in again");
     }

@@ -1,13 +1,11 @@
 package io.ultrachat.auth.remote;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import io.ultrachat.auth.AuthSettings;
 import io.ultrachat.auth.apitoken.ApiTokenService;
 import io.ultrachat.auth.internal.InternalApi;
 import io.ultrachat.auth.session.SessionRevocations;
-import io.ultrachat.auth.token.AccessTokenClaims;
 import io.ultrachat.auth.token.AccessTokenVerifier;
+import io.ultrachat.auth.token.RememberedAccessTokens;
 import io.ultrachat.kernel.config.Settings;
 import io.ultrachat.kernel.error.Unauthenticated;
 import io.ultrachat.kernel.error.Unavailable;
@@ -31,8 +29,8 @@ import org.slf4j.LoggerFactory;
  *   <li><b>Access tokens</b> are verified here, by the same {@link AccessTokenVerifier} rule
  *       (RS256 pinned, issuer, audience, times with skew), against the JWKS fetched from the
  *       Auth service ({@link RemoteJwks}: refreshed periodically, and on an unknown {@code kid}
- *       at most once per interval). A verified token is remembered by its text until it expires,
- *       so repeat requests cost a hash probe and no I/O.
+ *       at most once per interval). A verified token is remembered by its text until it expires
+ *       ({@link RememberedAccessTokens}), so repeat requests cost a hash probe and no I/O.
  *   <li><b>Session revocation</b> is checked on every request against a {@link SessionRevocations}
  *       set that this class only reads. {@link #start()} fills it from the Auth service
  *       ({@link InternalApi#REVOCATIONS}); later revocations reach it however the wiring feeds
@@ -50,7 +48,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class RemoteEdgeAuthenticator implements EdgeAuthenticator {
   private static final Logger LOG = LoggerFactory.getLogger(RemoteEdgeAuthenticator.class);
-  private static final int MAX_TOKEN_LENGTH = 8192;
 
   /**
    * Tunables, from {@link RemoteAuthSettings} and {@link AuthSettings} by {@link #fromSettings}.
@@ -80,9 +77,8 @@ public final class RemoteEdgeAuthenticator implements EdgeAuthenticator {
   private final Options options;
   private final Clock clock;
   private final RemoteJwks jwks;
-  private final AccessTokenVerifier verifier;
   private final RemoteAnswers<String, Optional<Principal>> apiTokens;
-  private final Cache<String, AccessTokenClaims> verified;
+  private final RememberedAccessTokens accessTokens;
 
   /**
    * Call {@link #start()} before use.
@@ -96,13 +92,9 @@ public final class RemoteEdgeAuthenticator implements EdgeAuthenticator {
     this.options = options;
     this.clock = clock;
     this.jwks = new RemoteJwks(client, clock, options.jwksRefresh(), options.unknownKidInterval(), options.timeout().multipliedBy(3));
-    this.verifier = new AccessTokenVerifier(jwks, clock, options.issuer(), options.audience(), options.skew());
+    AccessTokenVerifier verifier = new AccessTokenVerifier(jwks, clock, options.issuer(), options.audience(), options.skew());
+    this.accessTokens = new RememberedAccessTokens(verifier::verify, clock);
     this.apiTokens = new RemoteAnswers<>(clock, options.apiTokenCacheTtl(), 100_000);
-    this.verified = Caffeine.newBuilder()
-        .ticker(() -> clock.millis() * 1_000_000L)
-        .maximumSize(50_000) // about 1 KiB a token: bounded to ~50 MiB; a miss costs one RSA verify
-        .expireAfterWrite(Duration.ofMinutes(10))
-        .build();
   }
 
   /**
@@ -136,21 +128,12 @@ public final class RemoteEdgeAuthenticator implements EdgeAuthenticator {
 
   @Override
   public Principal authenticate(String bearer) {
-    if (bearer.length() > MAX_TOKEN_LENGTH) {
-      throw new Unauthenticated("invalid-token", "the bearer token is too long");
-    }
+    RememberedAccessTokens.checkBearerLength(bearer);
     return bearer.startsWith(ApiTokenService.PREFIX) ? apiToken(bearer) : accessToken(bearer);
   }
 
   private Principal accessToken(String jwt) {
-    AccessTokenClaims claims = verified.getIfPresent(jwt);
-    if (claims == null) {
-      claims = verifier.verify(jwt);
-      verified.put(jwt, claims);
-    } else if (!clock.instant().isBefore(claims.expiresAt())) {
-      // Recheck fully so the skew rule and the error code are the verifier's.
-      claims = verifier.verify(jwt);
-    }
+    var claims = accessTokens.verify(jwt);
     if (revocations.contains(claims.sessionId())) {
       throw new Unauthenticated("session-revoked", "the session has been ended; sign in again");
     }

@@ -2,34 +2,24 @@ package io.ultrachat.kernel.bus;
 
 import java.util.List;
 import java.util.Map;
-import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The embedded {@link Bus}: subscriptions in this JVM.
  *
- * <p>Design notes. Each subscription owns a bounded queue ({@code queueCapacity}) drained in
- * publish order by a virtual thread that exists only while the queue has messages, so a slow
- * handler delays only itself and an idle subscription costs a few small objects (the realtime
- * edge holds one per connected user). A publish that finds a queue full drops the message for
- * that subscription and counts it ({@link #dropped()}), matching the at-most-once contract;
- * publishers never block. Subscriptions to a concrete subject are found by a map lookup; only
+ * <p>Design notes. Each subscription owns a {@link SubscriberQueue} of {@code queueCapacity}
+ * messages, drained in order on a virtual thread only while it has work. A publish that finds a
+ * queue full drops the message for that subscription and counts it ({@link #dropped()}),
+ * matching the at-most-once contract; publishers never block. Subscriptions to a concrete subject are found by a map lookup; only
  * patterns with wildcards are matched one by one, so a publish costs the same with tens of
  * thousands of subject subscriptions as with ten.
  */
 public final class InProcessBus implements Bus {
-  private static final Logger LOG = LoggerFactory.getLogger(InProcessBus.class);
-
   private final int queueCapacity;
   /** Subscriptions to concrete subjects, by subject. */
   private final Map<String, List<Sub>> exact = new ConcurrentHashMap<>();
@@ -112,62 +102,22 @@ public final class InProcessBus implements Bus {
 
   private final class Sub implements Subscription {
     final String pattern;
-    final Consumer<BusMessage> handler;
-    final Queue<BusMessage> queue = new ConcurrentLinkedQueue<>();
-    /** Messages queued and not yet taken by the handler; bounded by the capacity. */
-    final AtomicInteger queued = new AtomicInteger();
-    final AtomicBoolean draining = new AtomicBoolean();
-    volatile boolean active = true;
+    final SubscriberQueue queue;
 
     Sub(String pattern, Consumer<BusMessage> handler) {
       this.pattern = pattern;
-      this.handler = handler;
+      this.queue = new SubscriberQueue(pattern, handler, queueCapacity, drainers, () -> { });
     }
 
     void offer(BusMessage m) {
-      if (!active) {
-        return;
-      }
-      if (queued.incrementAndGet() > queueCapacity) {
-        queued.decrementAndGet();
+      if (!queue.offer(m)) {
         dropped.incrementAndGet();
-        return;
-      }
-      queue.add(m);
-      startDrainer();
-    }
-
-    private void startDrainer() {
-      if (draining.compareAndSet(false, true)) {
-        drainers.execute(this::drain);
-      }
-    }
-
-    /** Hands queued messages to the handler one at a time, in order, then ends. */
-    private void drain() {
-      try {
-        BusMessage m;
-        while (active && (m = queue.poll()) != null) {
-          queued.decrementAndGet();
-          try {
-            handler.accept(m);
-          } catch (RuntimeException e) {
-            LOG.error("bus handler for '{}' failed on '{}'", pattern, m.subject(), e);
-          }
-        }
-      } finally {
-        draining.set(false);
-        // A message queued after the last poll found the drainer still running: drain it now.
-        if (active && !queue.isEmpty()) {
-          startDrainer();
-        }
       }
     }
 
     @Override
     public void close() {
-      active = false;
-      queue.clear();
+      queue.deactivate();
       if (isWildcard(pattern)) {
         wildcards.remove(this);
       } else {

@@ -9,17 +9,14 @@ import io.nats.client.Options;
 import io.ultrachat.kernel.bus.Bus;
 import io.ultrachat.kernel.bus.BusMessage;
 import io.ultrachat.kernel.bus.Subjects;
+import io.ultrachat.kernel.bus.SubscriberQueue;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -31,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * <p>Design notes. One {@link Connection} per bus, and one shared jnats {@link Dispatcher}
  * whose thread only routes: each incoming message is copied into the bounded queue of its
  * subscription and the thread moves on. Each subscription drains its queue in order on a
- * virtual thread that exists only while the queue has messages (as {@code InProcessBus} does),
+ * virtual thread that exists only while the queue has messages ({@link SubscriberQueue}, as in {@code InProcessBus}),
  * so a slow handler delays only its own subscription, handlers never run on a publisher's or the
  * dispatcher's thread, and an idle subscription costs a few objects rather than a thread (the
  * realtime edge holds one per connected user). A full subscription queue drops and counts
@@ -241,69 +238,24 @@ public final class NatsBus implements Bus {
 
   private final class Sub implements Subscription {
     final String pattern;
-    final Consumer<BusMessage> handler;
-    final Queue<BusMessage> queue = new ConcurrentLinkedQueue<>();
-    /** Messages queued and not yet taken by the handler; bounded by the capacity. */
-    final AtomicInteger queued = new AtomicInteger();
-    final AtomicBoolean draining = new AtomicBoolean();
+    final SubscriberQueue queue;
     volatile io.nats.client.Subscription natsSubscription;
-    volatile boolean active = true;
 
     Sub(String pattern, Consumer<BusMessage> handler) {
       this.pattern = pattern;
-      this.handler = handler;
+      this.queue = new SubscriberQueue(pattern, handler, settings.queueCapacity(), drainers, delivered::incrementAndGet);
     }
 
     /** On the dispatcher's thread: queue and return at once. */
     void offer(Message m) {
-      if (!active) {
-        return;
-      }
-      if (queued.incrementAndGet() > settings.queueCapacity()) {
-        queued.decrementAndGet();
-        droppedQueueFull.incrementAndGet();
-        return;
-      }
       byte[] data = m.getData();
-      queue.add(new BusMessage(m.getSubject(), data == null ? new byte[0] : data));
-      startDrainer();
-    }
-
-    private void startDrainer() {
-      if (draining.compareAndSet(false, true)) {
-        try {
-          drainers.execute(this::drain);
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-          draining.set(false); // the bus is closing
-        }
-      }
-    }
-
-    /** Hands queued messages to the handler one at a time, in order, then ends. */
-    private void drain() {
-      try {
-        BusMessage m;
-        while (active && (m = queue.poll()) != null) {
-          queued.decrementAndGet();
-          try {
-            handler.accept(m);
-            delivered.incrementAndGet();
-          } catch (RuntimeException e) {
-            LOG.error("bus handler for '{}' failed on '{}'", pattern, m.subject(), e);
-          }
-        }
-      } finally {
-        draining.set(false);
-        // A message queued after the last poll found the drainer still running: drain it now.
-        if (active && !queue.isEmpty()) {
-          startDrainer();
-        }
+      if (!queue.offer(new BusMessage(m.getSubject(), data == null ? new byte[0] : data))) {
+        droppedQueueFull.incrementAndGet();
       }
     }
 
     void deactivate() {
-      active = false;
-      queue.clear();
+      queue.deactivate();
     }
 
     @Override
