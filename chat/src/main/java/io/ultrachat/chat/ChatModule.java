@@ -40,6 +40,7 @@ import io.ultrachat.chat.workspace.WorkspaceStore;
 import io.ultrachat.kernel.blob.BlobStore;
 import io.ultrachat.kernel.bus.Bus;
 import io.ultrachat.kernel.cache.CacheFactory;
+import com.fasterxml.jackson.core.type.TypeReference;
 import io.ultrachat.kernel.cache.JsonCacheCodec;
 import io.ultrachat.chat.conversation.ConversationMember;
 import io.ultrachat.chat.workspace.WorkspaceMember;
@@ -104,7 +105,9 @@ public final class ChatModule implements AutoCloseable {
     // because their keys carry the conversation's version and a stale tail end is detected on read.
     WorkspaceStore workspaceStore = new CachedWorkspaceStore(new JdbcWorkspaceStore(db),
         caches.create(new CachePolicy("workspace-memberships", memberships.ttl(), memberships.maxItems(), memberships.invalidation()),
-            JsonCacheCodec.of(WorkspaceMember.class)));
+            JsonCacheCodec.of(WorkspaceMember.class)),
+        caches.create(new CachePolicy("user-workspaces", memberships.ttl(), memberships.maxItems(), memberships.invalidation()),
+            JsonCacheCodec.of(new TypeReference<List<Long>>() {})));
     ConversationStore conversationStore = new CachedConversationStore(new JdbcConversationStore(db),
         caches.create(new CachePolicy("conversation-memberships", memberships.ttl(), memberships.maxItems(), memberships.invalidation()),
             JsonCacheCodec.of(ConversationMember.class)));

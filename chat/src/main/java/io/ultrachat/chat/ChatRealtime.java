@@ -103,7 +103,7 @@ public final class ChatRealtime {
 
   /** The workspaces a user belongs to. */
   public List<Long> workspacesOf(long userId) {
-    return workspaces.listForUser(userId).stream().map(w -> w.workspace().id()).toList();
+    return workspaces.workspaceIdsOf(userId);
   }
 
   /**

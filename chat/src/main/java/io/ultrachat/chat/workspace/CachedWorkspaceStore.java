@@ -6,17 +6,20 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Caches workspace memberships, the lookup behind every chat request's access check. Writes
- * through this store invalidate the keys they touch, so this node never serves a stale
- * membership after a change. Absent memberships are not cached.
+ * Caches workspace memberships, the lookup behind every chat request's access check, and each
+ * user's workspace ids, which every live connection reads on each heartbeat. Writes through this
+ * store invalidate the keys they touch (a membership, and its user's ids), so no node serves a
+ * stale membership after a change. Absent memberships are not cached.
  */
 public final class CachedWorkspaceStore implements WorkspaceStore {
   private final WorkspaceStore store;
   private final Cache<String, WorkspaceMember> members;
+  private final Cache<Long, List<Long>> workspaceIds;
 
-  public CachedWorkspaceStore(WorkspaceStore store, Cache<String, WorkspaceMember> members) {
+  public CachedWorkspaceStore(WorkspaceStore store, Cache<String, WorkspaceMember> members, Cache<Long, List<Long>> workspaceIds) {
     this.store = store;
     this.members = members;
+    this.workspaceIds = workspaceIds;
   }
 
   private static String key(long workspaceId, long userId) {
@@ -25,7 +28,11 @@ public final class CachedWorkspaceStore implements WorkspaceStore {
 
   @Override
   public void create(Workspace workspace) {
-    store.create(workspace);
+    try {
+      store.create(workspace);
+    } finally {
+      workspaceIds.invalidate(workspace.createdBy());
+    }
   }
 
   @Override
@@ -49,6 +56,11 @@ public final class CachedWorkspaceStore implements WorkspaceStore {
   }
 
   @Override
+  public List<Long> workspaceIdsOf(long userId) {
+    return workspaceIds.get(userId, k -> Optional.of(store.workspaceIdsOf(userId))).orElseGet(List::of);
+  }
+
+  @Override
   public Optional<WorkspaceMember> member(long workspaceId, long userId) {
     return members.get(key(workspaceId, userId), k -> store.member(workspaceId, userId));
   }
@@ -64,6 +76,7 @@ public final class CachedWorkspaceStore implements WorkspaceStore {
       return store.putMember(workspaceId, userId, role, at);
     } finally {
       members.invalidate(key(workspaceId, userId));
+      workspaceIds.invalidate(userId);
     }
   }
 
@@ -73,6 +86,7 @@ public final class CachedWorkspaceStore implements WorkspaceStore {
       return store.removeMember(workspaceId, userId);
     } finally {
       members.invalidate(key(workspaceId, userId));
+      workspaceIds.invalidate(userId);
     }
   }
 

@@ -25,6 +25,14 @@ public interface WorkspaceStore {
   /** The workspaces a user belongs to, with their role, oldest first. */
   List<WorkspaceWithRole> listForUser(long userId);
 
+  /**
+   * The ids of the workspaces a user belongs to, oldest first: what {@link #listForUser} says,
+   * for callers that need no more (the realtime edge asks on every heartbeat of every connection).
+   */
+  default List<Long> workspaceIdsOf(long userId) {
+    return listForUser(userId).stream().map(w -> w.workspace().id()).toList();
+  }
+
   /** A workspace paired with one member's role in it. */
   record WorkspaceWithRole(Workspace workspace, Role role) {}
 

@@ -2,23 +2,21 @@ package io.ultrachat.chat.preferences;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ultrachat.chat.MapCache;
 import io.ultrachat.chat.StoreContract;
 import io.ultrachat.chat.preferences.PreferenceStore.Update;
 import io.ultrachat.chat.preferences.Preferences.ConversationOverride;
 import io.ultrachat.chat.preferences.Preferences.Notifications;
 import io.ultrachat.chat.preferences.Preferences.Theme;
-import io.ultrachat.kernel.cache.Cache;
 import io.ultrachat.store.jdbc.Database;
 import io.ultrachat.testkit.store.StoreFixture.Backend;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.function.Function;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -49,7 +47,7 @@ public abstract class PreferenceStoreContract extends StoreContract {
 
   private PreferenceStore newStore(Database db) {
     PreferenceStore jdbc = new JdbcPreferenceStore(db);
-    return cached ? new CachedPreferenceStore(jdbc, new MapCache<>()) : jdbc;
+    return cached ? new CachedPreferenceStore(jdbc, new MapCache<>("user-preferences")) : jdbc;
   }
 
   private static Update theme(Theme t) {
@@ -151,46 +149,5 @@ public abstract class PreferenceStoreContract extends StoreContract {
     store.update(ALICE, theme(Theme.LIGHT), BASE.plusSeconds(2));
 
     assertThat(store.get(ALICE)).isEqualTo(new Preferences(Theme.LIGHT, "America/New_York", Optional.of("en-US"), Map.of(7L, MUTED)));
-  }
-
-  /** A plain map as {@link Cache}, enough for the decorator's contract. */
-  private static final class MapCache<K, V> implements Cache<K, V> {
-    private final Map<K, V> map = new ConcurrentHashMap<>();
-
-    @Override
-    public Optional<V> get(K key, Function<K, Optional<V>> loader) {
-      V v = map.get(key);
-      if (v != null) {
-        return Optional.of(v);
-      }
-      Optional<V> loaded = loader.apply(key);
-      loaded.ifPresent(x -> map.put(key, x));
-      return loaded;
-    }
-
-    @Override
-    public Optional<V> getIfPresent(K key) {
-      return Optional.ofNullable(map.get(key));
-    }
-
-    @Override
-    public void put(K key, V value) {
-      map.put(key, value);
-    }
-
-    @Override
-    public void invalidate(K key) {
-      map.remove(key);
-    }
-
-    @Override
-    public void invalidateAll() {
-      map.clear();
-    }
-
-    @Override
-    public String name() {
-      return "user-preferences";
-    }
   }
 }

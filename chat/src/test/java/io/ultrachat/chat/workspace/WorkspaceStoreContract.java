@@ -2,6 +2,7 @@ package io.ultrachat.chat.workspace;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ultrachat.chat.MapCache;
 import io.ultrachat.chat.StoreContract;
 import io.ultrachat.testkit.store.StoreFixture.Backend;
 import io.ultrachat.chat.workspace.WorkspaceStore.WorkspaceWithRole;
@@ -17,15 +18,23 @@ public abstract class WorkspaceStoreContract extends StoreContract {
   private static final long CAROL = 3;
   private static final long DAVE = 4;
 
+  private final boolean cached;
   private WorkspaceStore store;
 
   protected WorkspaceStoreContract(Backend backend) {
-    super(backend);
+    this(backend, false);
   }
 
-  /** The implementation under test; the JDBC one unless a subclass says otherwise. */
+  /** @param cached run the contract on {@link CachedWorkspaceStore} over the JDBC store */
+  protected WorkspaceStoreContract(Backend backend, boolean cached) {
+    super(backend);
+    this.cached = cached;
+  }
+
+  /** The implementation under test. */
   protected WorkspaceStore newStore(Database db) {
-    return new JdbcWorkspaceStore(db);
+    WorkspaceStore jdbc = new JdbcWorkspaceStore(db);
+    return cached ? new CachedWorkspaceStore(jdbc, new MapCache<>("workspace-memberships"), new MapCache<>("user-workspaces")) : jdbc;
   }
 
   @BeforeEach
@@ -92,6 +101,22 @@ public abstract class WorkspaceStoreContract extends StoreContract {
   }
 
   // --- listForUser ---
+
+  @Test
+  void workspaceIdsFollowCreationJoinsAndLeaves() {
+    assertThat(store.workspaceIdsOf(ALICE)).isEmpty();
+    store.create(workspace(100, "acme", ALICE, 0));
+    assertThat(store.workspaceIdsOf(ALICE)).containsExactly(100L);
+    store.create(workspace(101, "globex", BOB, 10));
+    assertThat(store.workspaceIdsOf(BOB)).containsExactly(101L);
+    store.putMember(101, ALICE, Role.MEMBER, BASE.plusSeconds(20));
+    assertThat(store.workspaceIdsOf(ALICE)).containsExactly(100L, 101L);
+    store.putMember(101, ALICE, Role.ADMIN, BASE.plusSeconds(30));
+    assertThat(store.workspaceIdsOf(ALICE)).containsExactly(100L, 101L);
+    assertThat(store.removeMember(100, ALICE)).isTrue();
+    assertThat(store.workspaceIdsOf(ALICE)).containsExactly(101L);
+    assertThat(store.workspaceIdsOf(BOB)).containsExactly(101L);
+  }
 
   @Test
   void listForUserGivesOnlyTheUsersWorkspacesWithTheirRolesOldestFirst() {

@@ -1,0 +1,9 @@
+package io.ultrachat.chat.workspace;
+
+import io.ultrachat.testkit.store.StoreFixture.Backend;
+
+class PostgresCachedWorkspaceStoreIT extends WorkspaceStoreContract {
+  PostgresCachedWorkspaceStoreIT() {
+    super(Backend.POSTGRESQL, true);
+  }
+}
