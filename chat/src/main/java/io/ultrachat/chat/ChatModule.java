@@ -42,6 +42,7 @@ import io.ultrachat.kernel.bus.Bus;
 import io.ultrachat.kernel.cache.CacheFactory;
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.ultrachat.kernel.cache.JsonCacheCodec;
+import io.ultrachat.chat.conversation.Conversation;
 import io.ultrachat.chat.conversation.ConversationMember;
 import io.ultrachat.chat.workspace.WorkspaceMember;
 import io.ultrachat.chat.preferences.Preferences;
@@ -110,7 +111,9 @@ public final class ChatModule implements AutoCloseable {
             JsonCacheCodec.of(new TypeReference<List<Long>>() {})));
     ConversationStore conversationStore = new CachedConversationStore(new JdbcConversationStore(db),
         caches.create(new CachePolicy("conversation-memberships", memberships.ttl(), memberships.maxItems(), memberships.invalidation()),
-            JsonCacheCodec.of(ConversationMember.class)));
+            JsonCacheCodec.of(ConversationMember.class)),
+        caches.create(new CachePolicy("conversations", memberships.ttl(), memberships.maxItems(), memberships.invalidation()),
+            JsonCacheCodec.of(Conversation.class)));
     CachedMessageStore messageStore = new CachedMessageStore(new JdbcMessageStore(db, partitions), caches.createLocal(recentMessages),
         caches.create(new CachePolicy("chat-message-versions", recentMessages.ttl(), recentMessages.maxItems(), CachePolicy.Invalidation.SIZE),
             JsonCacheCodec.of(Long.class)));

@@ -7,16 +7,21 @@ import java.util.Optional;
 
 /**
  * Caches conversation memberships (with read marks), the lookup behind every message read and
- * write. Membership and read-mark writes through this store invalidate their keys; everything
- * else passes through. Absent memberships are not cached.
+ * write, and the conversations themselves for {@link #findForAccess} (the send path's check: kind,
+ * workspace, archived; their last sequence number is left to go stale). Membership, read-mark and
+ * conversation writes through this store invalidate their keys; everything else passes through.
+ * Absent entries are not cached.
  */
 public final class CachedConversationStore implements ConversationStore {
   private final ConversationStore store;
   private final Cache<String, ConversationMember> members;
+  private final Cache<Long, Conversation> conversations;
 
-  public CachedConversationStore(ConversationStore store, Cache<String, ConversationMember> members) {
+  public CachedConversationStore(ConversationStore store, Cache<String, ConversationMember> members,
+      Cache<Long, Conversation> conversations) {
     this.store = store;
     this.members = members;
+    this.conversations = conversations;
   }
 
   private static String key(long conversationId, long userId) {
@@ -39,6 +44,11 @@ public final class CachedConversationStore implements ConversationStore {
   }
 
   @Override
+  public Optional<Conversation> findForAccess(long conversationId) {
+    return conversations.get(conversationId, k -> store.find(conversationId));
+  }
+
+  @Override
   public List<Conversation> listInWorkspace(long workspaceId) {
     return store.listInWorkspace(workspaceId);
   }
@@ -50,7 +60,11 @@ public final class CachedConversationStore implements ConversationStore {
 
   @Override
   public Optional<Conversation> update(long conversationId, Optional<String> name, Optional<String> topic, Optional<Optional<Instant>> archivedAt) {
-    return store.update(conversationId, name, topic, archivedAt);
+    try {
+      return store.update(conversationId, name, topic, archivedAt);
+    } finally {
+      conversations.invalidate(conversationId);
+    }
   }
 
   @Override

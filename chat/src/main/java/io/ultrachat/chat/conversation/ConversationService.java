@@ -189,7 +189,21 @@ public final class ConversationService {
    * @throws NotFound if it does not exist or the caller may not see it
    */
   public ConversationView view(long actor, long conversationId) {
-    Conversation c = conversations.find(conversationId).orElseThrow(ConversationService::notFound);
+    return view(actor, conversations.find(conversationId).orElseThrow(ConversationService::notFound));
+  }
+
+  /**
+   * {@link #view}, on a conversation whose {@link Conversation#lastSeq()} may be behind: for the
+   * send path, which checks access and the archive and reads nothing else.
+   *
+   * @throws NotFound as {@link #view} does
+   */
+  public ConversationView viewForSending(long actor, long conversationId) {
+    return view(actor, conversations.findForAccess(conversationId).orElseThrow(ConversationService::notFound));
+  }
+
+  private ConversationView view(long actor, Conversation c) {
+    long conversationId = c.id();
     WorkspaceMember me = workspaceStore.member(c.workspaceId(), actor).orElseThrow(ConversationService::notFound);
     Optional<ConversationMember> membership = conversations.member(conversationId, actor);
     if (membership.isEmpty() && (c.kind() != Conversation.Kind.PUBLIC || me.role() == Role.GUEST)) {

@@ -38,6 +38,15 @@ public interface ConversationStore {
 
   Optional<Conversation> find(long conversationId);
 
+  /**
+   * {@link #find}, except that {@link Conversation#lastSeq()} may be behind (it moves with every
+   * message, outside this store): for access checks on the send path, which never read it, so a
+   * decorator may cache it. Every other field is as current as {@link #find}'s.
+   */
+  default Optional<Conversation> findForAccess(long conversationId) {
+    return find(conversationId);
+  }
+
   /** Every channel (public or private conversation) of a workspace, by name; never direct conversations. */
   List<Conversation> listInWorkspace(long workspaceId);
 

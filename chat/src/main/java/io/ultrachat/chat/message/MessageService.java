@@ -86,7 +86,7 @@ public final class MessageService {
         throw InvalidInput.field("clientId", "must be 1 to 64 of letters, digits, '.', '_', ':' or '-'");
       }
     });
-    ConversationView v = conversations.view(actor, conversationId);
+    ConversationView v = conversations.viewForSending(actor, conversationId);
     if (!v.isMember()) {
       throw new Forbidden("not-a-member", "join the conversation to post in it");
     }

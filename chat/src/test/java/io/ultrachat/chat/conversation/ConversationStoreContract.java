@@ -3,6 +3,7 @@ package io.ultrachat.chat.conversation;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.ultrachat.chat.MapCache;
 import io.ultrachat.chat.StoreContract;
 import io.ultrachat.testkit.store.StoreFixture.Backend;
 import io.ultrachat.chat.conversation.Conversation.Kind;
@@ -24,15 +25,23 @@ public abstract class ConversationStoreContract extends StoreContract {
   private static final long ACME = 100;
   private static final long GLOBEX = 101;
 
+  private final boolean cached;
   private ConversationStore store;
 
   protected ConversationStoreContract(Backend backend) {
-    super(backend);
+    this(backend, false);
   }
 
-  /** The implementation under test; the JDBC one unless a subclass says otherwise. */
+  /** @param cached run the contract on {@link CachedConversationStore} over the JDBC store */
+  protected ConversationStoreContract(Backend backend, boolean cached) {
+    super(backend);
+    this.cached = cached;
+  }
+
+  /** The implementation under test. */
   protected ConversationStore newStore(Database db) {
-    return new JdbcConversationStore(db);
+    ConversationStore jdbc = new JdbcConversationStore(db);
+    return cached ? new CachedConversationStore(jdbc, new MapCache<>("conversation-memberships"), new MapCache<>("conversations")) : jdbc;
   }
 
   @BeforeEach
@@ -151,6 +160,24 @@ public abstract class ConversationStoreContract extends StoreContract {
 
     assertThat(store.update(10, KEEP, KEEP, KEEP_ARCHIVED)).contains(retopiced);
     assertThat(store.find(10)).contains(retopiced);
+  }
+
+  @Test
+  void findForAccessFollowsUpdatesAndIsCurrentButForTheLastSequence() {
+    assertThat(store.findForAccess(10)).isEmpty();
+    Conversation c = conversation(10, ACME, "general");
+    store.create(c);
+    assertThat(store.findForAccess(10)).contains(c);
+    Instant at = BASE.plusSeconds(60);
+    store.update(10, Optional.of("lobby"), KEEP, Optional.of(Optional.of(at)));
+    Conversation archived = store.findForAccess(10).orElseThrow();
+    assertThat(archived.archivedAt()).contains(at);
+    assertThat(archived.name()).isEqualTo("lobby");
+    store.update(10, KEEP, KEEP, Optional.of(Optional.empty()));
+    assertThat(store.findForAccess(10).orElseThrow().archived()).isFalse();
+    setLastSeq(10, 3);
+    assertThat(store.find(10).orElseThrow().lastSeq()).as("find is always current").isEqualTo(3);
+    assertThat(store.findForAccess(10).orElseThrow().lastSeq()).isBetween(0L, 3L);
   }
 
   @Test

@@ -94,6 +94,14 @@ class TwoNodeClusterIT {
       await().atMost(SOON).untilAsserted(() ->
           assertThat(onB.get(history, aliceToken).ok(200).json().path("messages").get(0).path("body").asText()).isEqualTo("edited on node A"));
 
+      // Conversations: node B has checked sends against general (cached); archived on node A, node B refuses sends.
+      onB.post(history, Map.of("body", "before the archive"), aliceToken).ok(201);
+      onA.patch("/api/v1/conversations/" + general, Map.of("archived", true), aliceToken).ok(200);
+      await().atMost(SOON).untilAsserted(() ->
+          onB.post(history, Map.of("body", "after the archive"), aliceToken).problem(409, "conversation-archived"));
+      onA.patch("/api/v1/conversations/" + general, Map.of("archived", false), aliceToken).ok(200);
+      await().atMost(SOON).untilAsserted(() -> onB.post(history, Map.of("body", "unarchived"), aliceToken).ok(201));
+
       // Memberships: bob is removed on node A, and node B refuses him.
       assertThat(onB.get(history, bobToken).status()).isEqualTo(200);
       onA.delete("/api/v1/workspaces/" + ws + "/members/" + bobId, aliceToken).ok(204);
