@@ -24,17 +24,19 @@ import org.slf4j.LoggerFactory;
  * <p>Design notes. The state is in the node's {@link KeyValue} (Redis in a cluster), so guesses
  * spread over every node meet one count: {@code login-failures:<name>} counts the failures of
  * the current run ({@link KeyValue#increment}, atomic across nodes) and {@code
- * login-last-failure:<name>} holds when the last one was, living an hour. A failure that finds no
- * last failure starts a new run. <b>If the store fails</b>, this node counts in memory of its own
- * until it answers again (logged once per outage): an outage of Redis neither locks everyone out
- * nor lifts the backoff. Thread-safe.
+ * login-last-failure:<name>} holds when the last one was. Both live an hour from the last failure
+ * (the count is written back with a fresh lifetime; two failures racing on that write may count
+ * as one, which only delays the backoff by a step), so an account costs two keys for an hour
+ * after its last failure and nothing after. A failure that finds no last failure starts a new run.
+ * <b>If the store fails</b>, this node counts in memory of its own until it answers again (logged
+ * once per outage): an outage of Redis neither locks everyone out nor lifts the backoff. If that
+ * memory is full too, the check lets the attempt through rather than fail the sign-in: the
+ * per-client rate limit still applies. Thread-safe.
  */
 public final class LoginThrottle {
   private static final Logger LOG = LoggerFactory.getLogger(LoginThrottle.class);
   /** A run of failures is forgotten this long after its last failure. */
   static final Duration FORGET_AFTER = Duration.ofHours(1);
-  /** The count's own lifetime: past any run kept alive by a failure at least once an hour that matters in practice. */
-  private static final Duration COUNT_LIFETIME = Duration.ofDays(1);
 
   private final KeyValue shared;
   private final KeyValue fallback;
@@ -44,8 +46,13 @@ public final class LoginThrottle {
   private final AtomicBoolean sharedFailing = new AtomicBoolean();
 
   public LoginThrottle(KeyValue shared, Clock clock, int freeFailures, Duration maxBackoff) {
+    this(shared, clock, freeFailures, maxBackoff, 100_000);
+  }
+
+  /** @param fallbackKeys most keys this node's fallback memory holds (two per account) */
+  LoginThrottle(KeyValue shared, Clock clock, int freeFailures, Duration maxBackoff, int fallbackKeys) {
     this.shared = shared;
-    this.fallback = new InMemoryKeyValue(clock, 100_000);
+    this.fallback = new InMemoryKeyValue(clock, fallbackKeys);
     this.clock = clock;
     this.freeFailures = freeFailures;
     this.maxBackoff = maxBackoff;
@@ -66,7 +73,7 @@ public final class LoginThrottle {
       return Optional.of(Instant.ofEpochMilli(Long.parseLong(last.get())).plus(backoff(count)));
     });
     Instant now = clock.instant();
-    if (allowedAt.isPresent() && now.isBefore(allowedAt.get())) {
+    if (allowedAt != null && allowedAt.isPresent() && now.isBefore(allowedAt.get())) {
       throw new RateLimited("login-throttled",
           "too many failed sign-ins for this account; try again later", Duration.between(now, allowedAt.get()));
     }
@@ -79,7 +86,10 @@ public final class LoginThrottle {
       if (kv.get(lastKey(name)).isEmpty()) {
         kv.delete(countKey(name));
       }
-      kv.increment(countKey(name), 1, COUNT_LIFETIME);
+      long count = kv.increment(countKey(name), 1, FORGET_AFTER);
+      if (count > 1) {
+        kv.put(countKey(name), Long.toString(count), FORGET_AFTER);
+      }
       kv.put(lastKey(name), now, FORGET_AFTER);
       return null;
     });
@@ -94,7 +104,10 @@ public final class LoginThrottle {
     });
   }
 
-  /** Runs {@code op} on the shared store, or on this node's memory while the shared one fails. */
+  /**
+   * Runs {@code op} on the shared store, or on this node's memory while the shared one fails;
+   * null if both fail.
+   */
   private <T> T withStore(Function<KeyValue, T> op) {
     try {
       T result = op.apply(shared);
@@ -108,7 +121,12 @@ public final class LoginThrottle {
       if (sharedFailing.compareAndSet(false, true)) {
         LOG.warn("login backoff falls back to this node's memory: the key-value store failed ({})", e.getMessage());
       }
-      return op.apply(fallback);
+      try {
+        return op.apply(fallback);
+      } catch (IllegalStateException full) {
+        LOG.warn("login backoff skipped: this node's fallback memory is full ({})", full.getMessage());
+        return null;
+      }
     }
   }
 

@@ -56,13 +56,35 @@ class LoginThrottleTest {
     assertThatCode(() -> a.checkAllowed("alice")).doesNotThrowAnyException();
   }
 
+  private static final KeyValue DOWN = (KeyValue) Proxy.newProxyInstance(KeyValue.class.getClassLoader(),
+      new Class<?>[] {KeyValue.class}, (proxy, method, args) -> {
+        throw new Unavailable("Redis is unavailable (test)");
+      });
+
+  @Test
+  void aRunLivesAnHourFromItsLastFailure() {
+    LoginThrottle a = node(shared);
+    a.recordFailure("alice");
+    clock.advance(Duration.ofMinutes(50));
+    a.recordFailure("alice"); // the count's lifetime starts again here
+    clock.advance(Duration.ofMinutes(50));
+    // 100 minutes after the first failure the run goes on: this third failure makes the account wait.
+    a.recordFailure("alice");
+    assertThatThrownBy(() -> a.checkAllowed("alice")).isInstanceOf(RateLimited.class);
+  }
+
+  @Test
+  void whenEvenTheFallbackMemoryIsFullSignInsAreNotRefused() {
+    LoginThrottle a = new LoginThrottle(DOWN, clock, 1, Duration.ofMinutes(15), 2);
+    a.recordFailure("alice");
+    a.recordFailure("bob"); // no room left: skipped, not an error
+    assertThatCode(() -> a.checkAllowed("bob")).doesNotThrowAnyException();
+    assertThatThrownBy(() -> a.checkAllowed("alice")).isInstanceOf(RateLimited.class);
+  }
+
   @Test
   void whileTheStoreIsDownEachNodeStillBacksOffOnItsOwn() {
-    KeyValue down = (KeyValue) Proxy.newProxyInstance(KeyValue.class.getClassLoader(), new Class<?>[] {KeyValue.class},
-        (proxy, method, args) -> {
-          throw new Unavailable("Redis is unavailable (test)");
-        });
-    LoginThrottle a = node(down);
+    LoginThrottle a = node(DOWN);
     assertThatCode(() -> a.checkAllowed("alice")).doesNotThrowAnyException();
     a.recordFailure("alice");
     a.recordFailure("alice");
