@@ -28,17 +28,12 @@ class ChatEventsIT {
           throw new IllegalStateException(e);
         }
       });
-      JsonNode alice = api.register("alice", "correct horse");
-      JsonNode bob = api.register("bob", "battery staple");
-      String a = alice.path("accessToken").asText();
-      String b = bob.path("accessToken").asText();
-      String bobId = bob.path("user").path("id").asText();
-      String aliceId = alice.path("user").path("id").asText();
-      String ws = api.post("/api/v1/workspaces", Map.of("name", "Acme"), a).ok(201).json().path("id").asText();
-      api.raw("PUT", "/api/v1/workspaces/" + ws + "/members/" + bobId, "application/json", "{\"role\":\"member\"}", a).ok(200);
-      String conv = api.post("/api/v1/workspaces/" + ws + "/conversations", Map.of("kind", "public", "name", "general"), a)
-          .ok(201).json().path("id").asText();
-      api.raw("PUT", "/api/v1/conversations/" + conv + "/members/" + bobId, null, "", b).ok(200);
+      TwoMembers chat = TwoMembers.in(api);
+      String a = chat.alice();
+      String b = chat.bob();
+      String bobId = chat.bobId();
+      String aliceId = chat.aliceId();
+      String conv = chat.conversation();
       String first = api.post("/api/v1/conversations/" + conv + "/messages", Map.of("body", "hello", "clientId", "c1"), a)
           .ok(201).json().path("id").asText();
       api.post("/api/v1/conversations/" + conv + "/messages", Map.of("body", "hello", "clientId", "c1"), a).ok(200); // replay

@@ -54,28 +54,12 @@ class ReadReplicaIT {
     return out;
   }
 
-  /** Alice's and Bob's access tokens, and the workspace and public channel they are both in. */
-  private record Room(String alice, String bob, String workspace, String conversation) {}
-
-  private static Room aliceAndBobInOneChannel(Api api) {
-    String alice = api.register("alice", "correct horse").path("accessToken").asText();
-    JsonNode b = api.register("bob", "battery staple");
-    String bob = b.path("accessToken").asText();
-    String bobId = b.path("user").path("id").asText();
-    String ws = api.post("/api/v1/workspaces", Map.of("name", "Acme"), alice).ok(201).json().path("id").asText();
-    api.raw("PUT", "/api/v1/workspaces/" + ws + "/members/" + bobId, "application/json", "{\"role\":\"member\"}", alice).ok(200);
-    String conv = api.post("/api/v1/workspaces/" + ws + "/conversations", Map.of("kind", "public", "name", "general"), alice)
-        .ok(201).json().path("id").asText();
-    api.raw("PUT", "/api/v1/conversations/" + conv + "/members/" + bobId, null, "", bob).ok(200);
-    return new Room(alice, bob, ws, conv);
-  }
-
   @Test
   void historyAndSearchUseTheReplicaWhileWritersReadTheirOwnWrites() {
     try (TestServer server = TestServer.on(TestServer.Backend.POSTGRESQL).chatReplica(replica)
         .set("database.replica-max-lag", "5m").start()) {
       Api api = server.api();
-      Room room = aliceAndBobInOneChannel(api);
+      TwoMembers room = TwoMembers.in(api);
       String alice = room.alice();
       String bob = room.bob();
       String ws = room.workspace();
@@ -125,7 +109,7 @@ class ReadReplicaIT {
     try (TestServer a = clusterNode(1, database, prefix).start(); TestServer b = clusterNode(2, database, prefix).start()) {
       Api onA = a.api();
       Api onB = b.api();
-      Room room = aliceAndBobInOneChannel(onA);
+      TwoMembers room = TwoMembers.in(onA);
       String alice = room.alice();
       String bob = room.bob();
       String conv = room.conversation();

@@ -61,7 +61,7 @@ public final class LoginThrottle {
   /** @throws RateLimited {@code login-throttled} if the account must wait */
   public void checkAllowed(String username) {
     String name = key(username);
-    Optional<Instant> allowedAt = withStore(kv -> {
+    Optional<Instant> allowedAt = withStore(Optional.empty(), kv -> {
       Optional<String> last = kv.get(lastKey(name));
       if (last.isEmpty()) {
         return Optional.empty();
@@ -73,7 +73,7 @@ public final class LoginThrottle {
       return Optional.of(Instant.ofEpochMilli(Long.parseLong(last.get())).plus(backoff(count)));
     });
     Instant now = clock.instant();
-    if (allowedAt != null && allowedAt.isPresent() && now.isBefore(allowedAt.get())) {
+    if (allowedAt.isPresent() && now.isBefore(allowedAt.get())) {
       throw new RateLimited("login-throttled",
           "too many failed sign-ins for this account; try again later", Duration.between(now, allowedAt.get()));
     }
@@ -82,7 +82,7 @@ public final class LoginThrottle {
   public void recordFailure(String username) {
     String name = key(username);
     String now = Long.toString(clock.millis());
-    withStore(kv -> {
+    withStore(null, kv -> {
       if (kv.get(lastKey(name)).isEmpty()) {
         kv.delete(countKey(name));
       }
@@ -97,7 +97,7 @@ public final class LoginThrottle {
 
   public void recordSuccess(String username) {
     String name = key(username);
-    withStore(kv -> {
+    withStore(null, kv -> {
       kv.delete(lastKey(name));
       kv.delete(countKey(name));
       return null;
@@ -106,9 +106,9 @@ public final class LoginThrottle {
 
   /**
    * Runs {@code op} on the shared store, or on this node's memory while the shared one fails;
-   * null if both fail.
+   * {@code ifBothFail} if that memory is full too.
    */
-  private <T> T withStore(Function<KeyValue, T> op) {
+  private <T> T withStore(T ifBothFail, Function<KeyValue, T> op) {
     try {
       T result = op.apply(shared);
       if (sharedFailing.compareAndSet(true, false)) {
@@ -125,7 +125,7 @@ public final class LoginThrottle {
         return op.apply(fallback);
       } catch (IllegalStateException full) {
         LOG.warn("login backoff skipped: this node's fallback memory is full ({})", full.getMessage());
-        return null;
+        return ifBothFail;
       }
     }
   }

@@ -208,7 +208,7 @@ public final class JdbcMessageStore implements MessageStore {
           + " JOIN unnest(?, ?, ?) AS w (thread_id, user_id, client_id)"
           + " ON k.thread_id = w.thread_id AND k.user_id = w.user_id AND k.client_id = w.client_id", mapper,
           longs(sql, keys.stream().map(ClientKey::conversationId).toList()), longs(sql, keys.stream().map(ClientKey::userId).toList()),
-          sql.connection().createArrayOf("text", keys.stream().map(ClientKey::clientId).toArray()));
+          texts(sql, keys.stream().map(ClientKey::clientId).toList()));
     } else {
       List<Object> params = new ArrayList<>(keys.size() * 3);
       for (ClientKey k : keys) {
@@ -235,25 +235,9 @@ public final class JdbcMessageStore implements MessageStore {
    */
   private static void writeTogether(Sql sql, List<NewMessage> messages, long[] seqs, Map<Long, Long> lastSeqs)
       throws SQLException {
-    int n = messages.size();
-    Long[] ids = new Long[n];
-    Long[] threads = new Long[n];
-    Long[] seqArray = new Long[n];
-    Long[] users = new Long[n];
-    String[] bodies = new String[n];
-    String[] times = new String[n];
+    List<Long> seqList = java.util.Arrays.stream(seqs).boxed().toList();
     List<NewMessage> keyed = messages.stream().filter(m -> m.clientId().isPresent()).toList();
-    for (int i = 0; i < n; i++) {
-      NewMessage m = messages.get(i);
-      ids[i] = m.id();
-      threads[i] = m.conversationId();
-      seqArray[i] = seqs[i];
-      users[i] = m.userId();
-      bodies[i] = m.body();
-      times[i] = m.createdAt().toString();
-    }
-    List<Long> advancedIds = List.copyOf(lastSeqs.keySet());
-    var c = sql.connection();
+    List<Long> advanced = List.copyOf(lastSeqs.keySet());
     sql.query("WITH m AS (INSERT INTO messages (id, thread_id, seq, user_id, body, created_at)"
         + "   SELECT * FROM unnest(?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::text[], ?::timestamptz[])"
         + "   RETURNING id, thread_id, seq, created_at),"
@@ -263,12 +247,13 @@ public final class JdbcMessageStore implements MessageStore {
         + " s AS (UPDATE chat_conversations c SET last_seq = w.last_seq FROM unnest(?::bigint[], ?::bigint[]) AS w (id, last_seq)"
         + "   WHERE c.id = w.id)"
         + " SELECT 1", rs -> 1,
-        c.createArrayOf("bigint", ids), c.createArrayOf("bigint", threads), c.createArrayOf("bigint", seqArray),
-        c.createArrayOf("bigint", users), c.createArrayOf("text", bodies), c.createArrayOf("text", times),
+        longs(sql, messages.stream().map(NewMessage::id).toList()), longs(sql, messages.stream().map(NewMessage::conversationId).toList()),
+        longs(sql, seqList), longs(sql, messages.stream().map(NewMessage::userId).toList()),
+        texts(sql, messages.stream().map(NewMessage::body).toList()), texts(sql, messages.stream().map(m -> m.createdAt().toString()).toList()),
         longs(sql, keyed.stream().map(NewMessage::conversationId).toList()), longs(sql, keyed.stream().map(NewMessage::userId).toList()),
-        c.createArrayOf("text", keyed.stream().map(m -> m.clientId().get()).toArray()), longs(sql, keyed.stream().map(NewMessage::id).toList()),
-        c.createArrayOf("text", keyed.stream().map(m -> m.createdAt().toString()).toArray()),
-        longs(sql, advancedIds), longs(sql, advancedIds.stream().map(lastSeqs::get).toList()));
+        texts(sql, keyed.stream().map(m -> m.clientId().get()).toList()), longs(sql, keyed.stream().map(NewMessage::id).toList()),
+        texts(sql, keyed.stream().map(m -> m.createdAt().toString()).toList()),
+        longs(sql, advanced), longs(sql, advanced.stream().map(lastSeqs::get).toList()));
   }
 
   /** SQLite: the same rows as {@link #writeTogether}, one JDBC batch per table (SQLite has no round trips to save). */
@@ -309,6 +294,11 @@ public final class JdbcMessageStore implements MessageStore {
 
   private static java.sql.Array longs(Sql sql, List<Long> values) throws SQLException {
     return sql.connection().createArrayOf("bigint", values.toArray());
+  }
+
+  /** Text values as a PostgreSQL array parameter (also for timestamps, as ISO-8601, cast in the statement). */
+  private static java.sql.Array texts(Sql sql, List<String> values) throws SQLException {
+    return sql.connection().createArrayOf("text", values.toArray());
   }
 
   /** The single-message transaction: the fallback when a batch fails as a whole. */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.ultrachat.kernel.json.Json;
 import io.ultrachat.server.Api;
+import io.ultrachat.server.TwoMembers;
 import io.ultrachat.server.TestServer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -53,15 +54,12 @@ class FrameSchemaIT {
   @Test
   void everyFrameInBothDirectionsMatchesItsSchema() throws Exception {
     start(Map.of("realtime.resume-max", Integer.toString(RESUME_MAX)));
-    String alice = api.register("alice", "correct horse").path("accessToken").asText();
-    JsonNode b = api.register("bob", "battery staple");
-    String bob = b.path("accessToken").asText();
-    String bobId = b.path("user").path("id").asText();
-    String workspace = api.post("/api/v1/workspaces", Map.of("name", "Acme"), alice).ok(201).json().path("id").asText();
-    api.raw("PUT", "/api/v1/workspaces/" + workspace + "/members/" + bobId, "application/json", "{\"role\":\"member\"}", alice).ok(200);
-    String general = api.post("/api/v1/workspaces/" + workspace + "/conversations", Map.of("kind", "public", "name", "general"), alice)
-        .ok(201).json().path("id").asText();
-    api.raw("PUT", "/api/v1/conversations/" + general + "/members/" + bobId, null, "", bob).ok(200);
+    TwoMembers chat = TwoMembers.in(api);
+    String alice = chat.alice();
+    String bob = chat.bob();
+    String bobId = chat.bobId();
+    String workspace = chat.workspace();
+    String general = chat.conversation();
     String conv = "/api/v1/conversations/" + general;
 
     // hello → ready, with and without resume.
