@@ -104,6 +104,7 @@ public final class Gateway {
   private final List<String> servedRoutes = new ArrayList<>();
   private final Optional<io.vertx.core.Handler<RoutingContext>> upstreamProxy;
   private volatile boolean draining;
+  private volatile boolean leaving;
 
   /**
    * @param webSockets WebSocket endpoints by path; they authenticate on their own (a first
@@ -217,6 +218,15 @@ public final class Gateway {
   }
 
   /**
+   * First step of a graceful stop: {@code /health/ready} answers 503 {@code draining} from now
+   * on, so gateways and load balancers take this process out of rotation, while everything that
+   * still arrives is served as usual. {@link #stop} then refuses new work.
+   */
+  public void leaveRotation() {
+    leaving = true;
+  }
+
+  /**
    * Stops taking new requests, lets in-flight ones finish within the grace period, then
    * closes the listeners.
    */
@@ -264,7 +274,7 @@ public final class Gateway {
     }));
     router.get("/health/live").handler(ctx -> {
       ctx.put(ROUTE, "/health/live");
-      sendJson(ctx, 200, Map.of("status", draining ? "draining" : "up"));
+      sendJson(ctx, 200, Map.of("status", draining || leaving ? "draining" : "up"));
     });
     router.get("/health/ready").handler(this::ready);
     router.get("/metrics").handler(this::scrape);
@@ -655,7 +665,7 @@ public final class Gateway {
     Context eventLoop = vertx.getOrCreateContext();
     workers.execute(() -> {
       Map<String, String> checks = new LinkedHashMap<>();
-      boolean up = !draining;
+      boolean up = !draining && !leaving;
       for (ReadinessCheck c : readiness) {
         boolean ok;
         try {
@@ -667,7 +677,8 @@ public final class Gateway {
         up &= ok;
       }
       boolean allUp = up;
-      onEventLoop(eventLoop, () -> sendJson(ctx, allUp ? 200 : 503, Map.of("status", allUp ? "up" : "down", "checks", checks)));
+      String status = draining || leaving ? "draining" : allUp ? "up" : "down";
+      onEventLoop(eventLoop, () -> sendJson(ctx, allUp ? 200 : 503, Map.of("status", status, "checks", checks)));
     });
   }
 

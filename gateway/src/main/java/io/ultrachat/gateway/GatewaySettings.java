@@ -20,6 +20,11 @@ public final class GatewaySettings implements SettingsCatalog {
       "Take the client address from `X-Forwarded-For` (enable only behind a proxy you run).");
   public static final Setting<Duration> SHUTDOWN_GRACE = Setting.duration("http.shutdown-grace", "10s",
       "How long a stopping server lets in-flight requests finish.");
+  public static final Setting<Duration> SHUTDOWN_DELAY = Setting.duration("http.shutdown-delay", "5s",
+      "How long a stopping process that runs a subset of the services keeps serving after it has left the registry and "
+          + "started failing `/health/ready`, before it closes its WebSockets and refuses new requests: long enough for "
+          + "every gateway to stop routing to it (`gateway.health-failures` × `gateway.health-interval` + "
+          + "`gateway.health-timeout`). An all-in-one process stops at once.");
   public static final Setting<Integer> AUTH_LIMIT = Setting.integer("rate-limit.auth.requests", 100, 1, 1_000_000_000,
       "Requests per client address to the auth endpoints (register, login, refresh, password) per window.");
   public static final Setting<Duration> AUTH_WINDOW = Setting.duration("rate-limit.auth.window", "15m",
@@ -34,7 +39,7 @@ public final class GatewaySettings implements SettingsCatalog {
 
   @Override
   public List<Setting<?>> settings() {
-    return List.of(HOST, PORT, EVENT_LOOPS, MAX_BODY, CORS_ORIGINS, TRUST_FORWARDED, SHUTDOWN_GRACE, AUTH_LIMIT, AUTH_WINDOW,
+    return List.of(HOST, PORT, EVENT_LOOPS, MAX_BODY, CORS_ORIGINS, TRUST_FORWARDED, SHUTDOWN_GRACE, SHUTDOWN_DELAY, AUTH_LIMIT, AUTH_WINDOW,
         USER_LIMIT, USER_WINDOW, ANONYMOUS_LIMIT, ANONYMOUS_WINDOW);
   }
 }

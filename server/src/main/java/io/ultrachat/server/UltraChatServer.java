@@ -50,6 +50,7 @@ import java.util.Set;
 public final class UltraChatServer implements AutoCloseable {
   /** The services this build can run. */
   public static final Set<String> KNOWN_SERVICES = Set.of("gateway", "auth", "chat", "realtime");
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(UltraChatServer.class);
 
   private final Settings settings;
   private final List<AutoCloseable> resources = new ArrayList<>();
@@ -263,10 +264,33 @@ public final class UltraChatServer implements AutoCloseable {
     return gateway.routes();
   }
 
+  /**
+   * Behind a gateway, keeps serving for {@code http.shutdown-delay} while failing readiness, so
+   * that no gateway routes a request or a reconnecting WebSocket here after this process begins to
+   * refuse them (a refused send would reach its client as a 503: a POST is not retried by the
+   * gateway, because its body is streamed, not kept).
+   */
+  private void leaveRotation() {
+    if (gateway == null || services(settings).containsAll(KNOWN_SERVICES)) {
+      return;
+    }
+    gateway.leaveRotation();
+    long delay = settings.get(io.ultrachat.gateway.GatewaySettings.SHUTDOWN_DELAY).toMillis();
+    if (delay > 0) {
+      LOG.info("left rotation; serving for another {} ms before stopping", delay);
+      try {
+        Thread.sleep(delay);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
   @Override
   public void close() {
     // Leave the registry first, so gateways stop sending new work here while it drains.
     heartbeats.forEach(io.ultrachat.gateway.proxy.RegistryHeartbeat::close);
+    leaveRotation();
     scheduler.shutdownNow();
     if (proxy != null) {
       try {

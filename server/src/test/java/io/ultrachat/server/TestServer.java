@@ -57,6 +57,7 @@ public final class TestServer implements AutoCloseable {
       settings.put("rate-limit.user.requests", "1000000");
       settings.put("rate-limit.anonymous.requests", "1000000");
       settings.put("http.shutdown-grace", "1s");
+      settings.put("http.shutdown-delay", "0s");
     }
 
     public Builder set(String key, String value) {

@@ -24,10 +24,11 @@ import org.slf4j.LoggerFactory;
  * request is paused from the start and its body is piped upstream with backpressure, never
  * buffered whole; the response body is piped back the same way. <b>Retries:</b> only a request
  * that is idempotent (GET, HEAD, OPTIONS, PUT, DELETE) and carries no body, and only when no byte
- * of the response has gone to the client: after a connect error (which also ejects the
- * instance), a connection lost before the response, or a 502/503 from the instance while another
- * instance is in rotation — at most {@code gateway.max-attempts} attempts, each on an instance
- * not tried yet. <b>Timeout:</b> from the request being fully sent to the response headers;
+ * of the response has gone to the client: after a connection lost before the response, or a
+ * 502/503 from the instance while another instance is in rotation. Any request, a POST with its
+ * body included, after a connect error (which also ejects the instance): nothing of it was sent.
+ * At most {@code gateway.max-attempts} attempts, each on an instance not tried yet.
+ * <b>Timeout:</b> from the request being fully sent to the response headers;
  * never retried (a slow service is not helped by more load). <b>Failure after the headers:</b>
  * the client's stream is reset, so a truncated body never looks complete.
  */
@@ -193,14 +194,13 @@ final class ProxyExchange {
       if (done) {
         return;
       }
-      Optional<Member> next = nextFor();
+      // Nothing was sent, not even the body (the client's request stays paused until a
+      // connection exists), so any request may go to another instance.
+      Optional<Member> next = nextFor(true);
       if (next.isPresent()) {
         retryOn(next.get(), "connect error: " + cause.getMessage());
-      } else if (retryable) {
-        fail(ProxyProblems.unavailable("no instance of the " + service + " service could be reached; retry shortly", config.retryAfter()));
       } else {
-        fail(ProxyProblems.error("the " + service + " service could not be reached; " + req.method()
-            + " is not retried by the gateway because it is not idempotent or has a body"));
+        fail(ProxyProblems.unavailable("no instance of the " + service + " service could be reached; retry shortly", config.retryAfter()));
       }
     }
 
@@ -270,7 +270,12 @@ final class ProxyExchange {
 
     /** Another instance to retry on, if this request may be retried and attempts are left. */
     private Optional<Member> nextFor() {
-      if (!retryable || tried.size() >= config.maxAttempts()) {
+      return nextFor(retryable);
+    }
+
+    /** Another instance, if {@code mayRetry} and attempts are left. */
+    private Optional<Member> nextFor(boolean mayRetry) {
+      if (!mayRetry || tried.size() >= config.maxAttempts()) {
         return Optional.empty();
       }
       return upstreams.pick(service, tried);

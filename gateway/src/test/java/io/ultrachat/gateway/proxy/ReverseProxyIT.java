@@ -123,6 +123,27 @@ class ReverseProxyIT {
   }
 
   @Test
+  void aPostThatCouldNotConnectGoesToAnotherInstanceWithItsBody() {
+    harness(ProxyHarness.testConfig());
+    FakeUpstream a = h.upstream("chat", "chat-a");
+    FakeUpstream b = h.upstream("chat", "chat-b");
+    h.check();
+
+    a.close(); // still in rotation: no probe has run since
+    List<String> answers = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      HttpResponse<String> post = h.send(HttpRequest.newBuilder(h.uri("/api/v1/conversations/1/messages"))
+          .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"body\":\"hello\"}")).build());
+      assertThat(post.statusCode()).as("POST %d", i).isEqualTo(200);
+      answers.add(post.body());
+    }
+
+    assertThat(answers).containsOnly("chat-b POST /api/v1/conversations/1/messages 16");
+    assertThat(b.requests.get()).isEqualTo(4);
+    assertThat(h.counter("gateway.upstream.errors", "service", "chat", "instance", "chat-a", "kind", "connect")).isGreaterThanOrEqualTo(1);
+  }
+
+  @Test
   void postIsNotRetriedButGetIs() {
     harness(ProxyHarness.testConfig());
     FakeUpstream a = h.upstream("chat", "chat-a");

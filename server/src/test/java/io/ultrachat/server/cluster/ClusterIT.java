@@ -87,7 +87,7 @@ class ClusterIT {
         "kv.backend=redis", "kv.redis-url=redis://127.0.0.1:" + redis.port, "cache.backend=redis",
         "gateway.registry=key-value", "gateway.registry-ttl=4s", "gateway.registry-heartbeat=1s",
         "gateway.health-interval=500ms", "gateway.health-failures=1",
-        "cluster.service-secret=" + SECRET, "http.host=127.0.0.1", "http.shutdown-grace=2s",
+        "cluster.service-secret=" + SECRET, "http.host=127.0.0.1", "http.shutdown-grace=2s", "http.shutdown-delay=1500ms",
         "auth.argon2.memory-kib=1024", "auth.argon2.iterations=1", "data-dir=" + logs.resolve("data-" + nodeId),
         "rate-limit.auth.requests=100000", "rate-limit.user.requests=1000000", "rate-limit.anonymous.requests=1000000",
         "realtime.frame-rate=1000");
@@ -161,10 +161,15 @@ class ClusterIT {
     chat[0].kill();                                            // a node dies mid-load
     Thread.sleep(3_000);
     chat[0] = chatNode("chat-a2", 10).awaitReady(Duration.ofSeconds(90));
-    Thread.sleep(2_000);
-    chat[1].stop();                                            // rolling restart of the other
+    Thread.sleep(3_000);
+    int retriesBeforeRollingRestart = retries.get();
+    chat[0].stop();                                            // a rolling restart of both nodes:
+    chat[0] = chatNode("chat-a3", 10).awaitReady(Duration.ofSeconds(90));
+    Thread.sleep(1_500);                                       // (the gateway's next probe puts it in rotation)
+    chat[1].stop();                                            // each leaves rotation before it stops
     chat[1] = chatNode("chat-b2", 11).awaitReady(Duration.ofSeconds(90));
-    Thread.sleep(2_000);
+    Thread.sleep(1_500);
+    int rollingRestartRetries = retries.get() - retriesBeforeRollingRestart;
     nats.kill();                                               // the bus goes away and comes back
     Thread.sleep(2_000);
     nats.start().awaitListening(Duration.ofSeconds(20));
@@ -183,6 +188,7 @@ class ClusterIT {
     pool.shutdownNow();
 
     assertThat(failedForGood.get()).as("sends that failed for good").isZero();
+    assertThat(rollingRestartRetries).as("sends that needed a retry during the rolling restart").isZero();
     assertThat(acked).hasSizeGreaterThan(200);
     // The store holds exactly the acknowledged messages, gapless.
     List<Long> seqs = new ArrayList<>(acked.values());

@@ -7,12 +7,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.ultrachat.server.Api;
 import io.ultrachat.server.TestServer;
 import io.ultrachat.server.realtime.WsClient;
-import io.ultrachat.testkit.PostgresSchemas;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Two nodes on one PostgreSQL database with the scaled backends (NATS bus, Redis key-value store
@@ -21,28 +19,11 @@ import org.junit.jupiter.api.Test;
  */
 class TwoNodeClusterIT {
   private static final Duration SOON = Duration.ofSeconds(5);
-  private String database;
-  private String prefix;
-
-  @BeforeEach
-  void sharedDatabase() {
-    database = PostgresSchemas.createSchema();
-    // Each test counts its rate limits and keeps its presence under a key prefix of its own.
-    prefix = "uctest" + Long.toHexString(System.nanoTime()) + ":";
-  }
-
-  @AfterEach
-  void dropDatabase() {
-    PostgresSchemas.dropSchema(database);
-  }
+  @RegisterExtension
+  final ScaledCluster cluster = new ScaledCluster();
 
   private TestServer.Builder node(int id) {
-    return TestServer.on(TestServer.Backend.POSTGRESQL).sharedDatabase(database)
-        .set("node.id", Integer.toString(id))
-        .set("bus.backend", "nats").set("bus.nats-url", "nats://127.0.0.1:4222")
-        .set("kv.backend", "redis").set("kv.redis-url", "redis://127.0.0.1:6379")
-        .set("cache.backend", "redis")
-        .set("redis.key-prefix", prefix);
+    return cluster.node(id);
   }
 
   private static WsClient connect(TestServer node, String token) throws InterruptedException {

@@ -174,15 +174,22 @@ class DeployManifestsTest {
       assertThat(preStop.isArray() && preStop.size() == 2 && preStop.get(0).asText().equals("sleep"))
           .as("preStop sleep of %s", w).isTrue();
       long sleep = Long.parseLong(preStop.get(1).asText());
-      Duration grace = Settings.builder(Catalog.all())
-          .environment(Map.of("ULTRACHAT_HTTP_SHUTDOWN_GRACE", environment(w).getOrDefault("ULTRACHAT_HTTP_SHUTDOWN_GRACE",
-              GatewaySettings.SHUTDOWN_GRACE.defaultValue())))
-          .build().get(GatewaySettings.SHUTDOWN_GRACE);
-      // The server drains its listeners for up to the grace period, then its workers for up to
-      // the same again (Gateway.stop); the pod must not be killed before that.
-      long needed = sleep + 2 * grace.toSeconds() + 5;
+      Settings settings = Settings.builder(Catalog.all())
+          .environment(Map.of(
+              "ULTRACHAT_HTTP_SHUTDOWN_GRACE", environment(w).getOrDefault("ULTRACHAT_HTTP_SHUTDOWN_GRACE",
+                  GatewaySettings.SHUTDOWN_GRACE.defaultValue()),
+              "ULTRACHAT_HTTP_SHUTDOWN_DELAY", environment(w).getOrDefault("ULTRACHAT_HTTP_SHUTDOWN_DELAY",
+                  GatewaySettings.SHUTDOWN_DELAY.defaultValue())))
+          .build();
+      Duration grace = settings.get(GatewaySettings.SHUTDOWN_GRACE);
+      Duration delay = settings.get(GatewaySettings.SHUTDOWN_DELAY);
+      // The server keeps serving out of rotation for the delay, drains its listeners for up to the
+      // grace period, then its workers for up to the same again (Gateway.stop); the pod must not
+      // be killed before that.
+      long needed = sleep + delay.toSeconds() + 2 * grace.toSeconds() + 5;
       assertThat(podSpec(w).path("terminationGracePeriodSeconds").asLong())
-          .as("terminationGracePeriodSeconds of %s (preStop %ds + 2 x http.shutdown-grace %s + 5s)", w, sleep, grace)
+          .as("terminationGracePeriodSeconds of %s (preStop %ds + http.shutdown-delay %s + 2 x http.shutdown-grace %s + 5s)",
+              w, sleep, delay, grace)
           .isGreaterThanOrEqualTo(needed);
     }
   }
