@@ -90,8 +90,10 @@ public final class ChatLoad {
       Usage: ChatLoad --mode idle|ingest|fanout|history [options]
         --url URL               server base URL, loopback only (default http://127.0.0.1:18080)
         --local-address A       source address of the WebSocket connections, e.g. 127.0.0.2 (default: any)
-        --ws-urls U1,U2,…       open WebSockets to these nodes instead of --url, connection i to U(i mod n);
-                                REST setup still goes to --url. Fan-out then reports cross-node deliveries apart
+        --ws-urls U1,U2,…       open WebSockets to these nodes instead of --url, connection i to U(i mod n)
+                                (fan-out: member j of room r to U((r + j) mod n), so senders are spread over
+                                the nodes too); REST setup still goes to --url. Fan-out then reports
+                                cross-node deliveries apart
         --setup-concurrency K   concurrent REST calls and connects during setup (default 16; 1..256)
         --event-loops L         generator event loops (default 1; 1..8)
         --warmup S              seconds not measured (default 5; 0..120)
@@ -406,10 +408,13 @@ public final class ChatLoad {
   private final AtomicInteger closedUnexpectedly = new AtomicInteger();
   private volatile boolean closingOnPurpose;
 
+  /** Which of --ws-urls connection {@code index} goes to (taken modulo their number). */
+  private java.util.function.IntUnaryOperator nodeOf = index -> index;
+
   /** Connects, says hello and completes on {@code ready}; fails on an error or close before that. */
   private Future<Client> open(User user, int index) {
     Promise<Client> ready = Promise.promise();
-    int node = index % opt.wsUrls.size();
+    int node = nodeOf.applyAsInt(index) % opt.wsUrls.size();
     URI target = opt.wsUrls.get(node);
     WebSocketConnectOptions co = new WebSocketConnectOptions().setHost(target.getHost()).setPort(target.getPort())
         .setURI("/api/v1/realtime");
@@ -934,6 +939,9 @@ public final class ChatLoad {
       });
       return null;
     });
+    // Member j of room r on node (r + j) mod N: every room spans the nodes, and its senders
+    // (members 0..s-1) are spread over them, as in a real cluster where each node takes sends.
+    nodeOf = i -> i % m + i / m;
     Connected c = setupStep("connected " + n + " members", () -> {
       try {
         return connectAll(users, opt.setupConcurrency);

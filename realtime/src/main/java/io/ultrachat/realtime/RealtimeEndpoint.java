@@ -394,12 +394,17 @@ public final class RealtimeEndpoint implements Handler<ServerWebSocket>, AutoClo
     presence.report(c.principal().userId(), c.deviceId(), reported.get());
   }
 
+  /** A positive id sent as a decimal string, or -1. Runs on every frame: no regex. */
   private static long id(JsonNode node) {
-    if (!node.isTextual() || !node.asText().matches("[0-9]{1,19}")) {
+    if (!node.isTextual()) {
+      return -1;
+    }
+    String text = node.asText();
+    if (text.isEmpty() || text.length() > 19 || !text.chars().allMatch(c -> c >= '0' && c <= '9')) {
       return -1;
     }
     try {
-      return Long.parseLong(node.asText());
+      return Long.parseLong(text);
     } catch (NumberFormatException tooLarge) {
       return -1;
     }

@@ -137,6 +137,11 @@ public abstract class BusContract {
     assertThatThrownBy(() -> bus.publish("a..b", bytes("x"))).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> bus.publish("a.*", bytes("x"))).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> bus.publish("a b", bytes("x"))).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> bus.publish("a.", bytes("x"))).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> bus.publish(".a", bytes("x"))).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> bus.publish("a.b/c", bytes("x"))).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("'b/c'");
+    bus.publish("chat.conv:12-a_Z.x", bytes("x"));
     assertThatThrownBy(() -> bus.subscribe("a.>.b", m -> { })).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> bus.subscribe("", m -> { })).isInstanceOf(IllegalArgumentException.class);
   }

@@ -180,7 +180,7 @@ public final class JdbcMessageStore implements MessageStore {
     if (sql.dialect() == Dialect.POSTGRESQL) {
       // One array parameter: the same statement text for every batch, so its plan is reused.
       rows = sql.query("SELECT id, last_seq FROM chat_conversations WHERE id = ANY(?) ORDER BY id FOR UPDATE",
-          rs -> new long[] {rs.getLong(1), rs.getLong(2)}, longs(sql, ids));
+          rs -> new long[] {rs.getLong(1), rs.getLong(2)}, longs(ids));
     } else {
       String placeholders = String.join(", ", Collections.nCopies(ids.size(), "?"));
       rows = sql.query("SELECT id, last_seq FROM chat_conversations WHERE id IN (" + placeholders + ")",
@@ -207,7 +207,7 @@ public final class JdbcMessageStore implements MessageStore {
       found = sql.query("SELECT k.thread_id, k.user_id, k.client_id, k.message_id FROM chat_message_keys k"
           + " JOIN unnest(?, ?, ?) AS w (thread_id, user_id, client_id)"
           + " ON k.thread_id = w.thread_id AND k.user_id = w.user_id AND k.client_id = w.client_id", mapper,
-          longs(sql, keys.stream().map(ClientKey::conversationId).toList()), longs(sql, keys.stream().map(ClientKey::userId).toList()),
+          longs(keys.stream().map(ClientKey::conversationId).toList()), longs(keys.stream().map(ClientKey::userId).toList()),
           texts(sql, keys.stream().map(ClientKey::clientId).toList()));
     } else {
       List<Object> params = new ArrayList<>(keys.size() * 3);
@@ -247,13 +247,13 @@ public final class JdbcMessageStore implements MessageStore {
         + " s AS (UPDATE chat_conversations c SET last_seq = w.last_seq FROM unnest(?::bigint[], ?::bigint[]) AS w (id, last_seq)"
         + "   WHERE c.id = w.id)"
         + " SELECT 1", rs -> 1,
-        longs(sql, messages.stream().map(NewMessage::id).toList()), longs(sql, messages.stream().map(NewMessage::conversationId).toList()),
-        longs(sql, seqList), longs(sql, messages.stream().map(NewMessage::userId).toList()),
+        longs(messages.stream().map(NewMessage::id).toList()), longs(messages.stream().map(NewMessage::conversationId).toList()),
+        longs(seqList), longs(messages.stream().map(NewMessage::userId).toList()),
         texts(sql, messages.stream().map(NewMessage::body).toList()), texts(sql, messages.stream().map(m -> m.createdAt().toString()).toList()),
-        longs(sql, keyed.stream().map(NewMessage::conversationId).toList()), longs(sql, keyed.stream().map(NewMessage::userId).toList()),
-        texts(sql, keyed.stream().map(m -> m.clientId().get()).toList()), longs(sql, keyed.stream().map(NewMessage::id).toList()),
+        longs(keyed.stream().map(NewMessage::conversationId).toList()), longs(keyed.stream().map(NewMessage::userId).toList()),
+        texts(sql, keyed.stream().map(m -> m.clientId().get()).toList()), longs(keyed.stream().map(NewMessage::id).toList()),
         texts(sql, keyed.stream().map(m -> m.createdAt().toString()).toList()),
-        longs(sql, advanced), longs(sql, advanced.stream().map(lastSeqs::get).toList()));
+        longs(advanced), longs(advanced.stream().map(lastSeqs::get).toList()));
   }
 
   /** SQLite: the same rows as {@link #writeTogether}, one JDBC batch per table (SQLite has no round trips to save). */
@@ -284,7 +284,7 @@ public final class JdbcMessageStore implements MessageStore {
     if (sql.dialect() == Dialect.POSTGRESQL) {
       List<Long> ids = List.copyOf(lastSeqs.keySet());
       sql.update("UPDATE chat_conversations c SET last_seq = w.last_seq FROM unnest(?, ?) AS w (id, last_seq) WHERE c.id = w.id",
-          longs(sql, ids), longs(sql, ids.stream().map(lastSeqs::get).toList()));
+          longs(ids), longs(ids.stream().map(lastSeqs::get).toList()));
     } else {
       List<Object[]> rows = new ArrayList<>();
       lastSeqs.forEach((id, last) -> rows.add(new Object[] {last, id}));
@@ -292,8 +292,9 @@ public final class JdbcMessageStore implements MessageStore {
     }
   }
 
-  private static java.sql.Array longs(Sql sql, List<Long> values) throws SQLException {
-    return sql.connection().createArrayOf("bigint", values.toArray());
+  private static long[] longs(List<Long> values) {
+    // A primitive array: the driver sends it as a binary int8[] with no text round trip.
+    return values.stream().mapToLong(Long::longValue).toArray();
   }
 
   /** Text values as a PostgreSQL array parameter (also for timestamps, as ISO-8601, cast in the statement). */

@@ -31,6 +31,9 @@ public final class MentionParser {
   }
 
   public Mentions parse(long conversationId, String body) {
+    if (body.indexOf('@') < 0) {
+      return Mentions.NONE; // most messages: skip the scan, whose look-behind runs at every position
+    }
     Set<String> names = new LinkedHashSet<>();
     boolean channel = false;
     Matcher m = MENTION.matcher(body);

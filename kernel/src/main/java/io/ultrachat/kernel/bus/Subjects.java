@@ -1,16 +1,24 @@
 package io.ultrachat.kernel.bus;
 
-import java.util.regex.Pattern;
-
 /** Validation and matching of bus subjects and patterns (NATS semantics). */
 public final class Subjects {
-  private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9_:-]+");
-
   private Subjects() {}
 
+  /** Checks a concrete subject; it runs on every publish, so it scans once without allocating. */
   public static void checkSubject(String subject) {
-    for (String token : split(subject, "subject")) {
-      if (!TOKEN.matcher(token).matches()) {
+    if (subject == null || subject.isEmpty()) {
+      throw new IllegalArgumentException("a subject must not be empty");
+    }
+    int start = 0;
+    for (int i = 0; i <= subject.length(); i++) {
+      if (i == subject.length() || subject.charAt(i) == '.') {
+        if (i == start) {
+          throw new IllegalArgumentException("a subject must not have empty tokens: '" + subject + "'");
+        }
+        start = i + 1;
+      } else if (!isTokenChar(subject.charAt(i))) {
+        int end = subject.indexOf('.', i);
+        String token = subject.substring(start, end < 0 ? subject.length() : end);
         throw new IllegalArgumentException("subject token '" + token + "' in '" + subject + "' may use only letters, digits, '_', ':' and '-'");
       }
     }
@@ -23,7 +31,7 @@ public final class Subjects {
       if (t.equals(">") && i != tokens.length - 1) {
         throw new IllegalArgumentException("'>' may only be the last token of a pattern, in '" + pattern + "'");
       }
-      if (!t.equals("*") && !t.equals(">") && !TOKEN.matcher(t).matches()) {
+      if (!t.equals("*") && !t.equals(">") && !t.chars().allMatch(c -> isTokenChar((char) c))) {
         throw new IllegalArgumentException("pattern token '" + t + "' in '" + pattern + "' is not valid");
       }
     }
@@ -42,6 +50,10 @@ public final class Subjects {
       }
     }
     return p.length == s.length;
+  }
+
+  private static boolean isTokenChar(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == ':' || c == '-';
   }
 
   private static String[] split(String value, String what) {
