@@ -94,6 +94,8 @@ public final class ChatLoad {
                                 (fan-out: member j of room r to U((r + j) mod n), so senders are spread over
                                 the nodes too); REST setup still goes to --url. Fan-out then reports
                                 cross-node deliveries apart
+        --senders-on-first-node true  fan-out with --ws-urls: member j of every room to U(j mod n), so
+                                every sender is on the first node (one committer takes all sends)
         --setup-concurrency K   concurrent REST calls and connects during setup (default 16; 1..256)
         --event-loops L         generator event loops (default 1; 1..8)
         --warmup S              seconds not measured (default 5; 0..120)
@@ -135,7 +137,8 @@ public final class ChatLoad {
   record Options(String mode, URI url, String localAddress, int setupConcurrency, int eventLoops, int warmup, int duration,
       long serverPid, String label, Path out, int connections, Path signalDir, String name, int hold, int senders, int rooms,
       int rate, int inFlight, int bodyBytes, int members, int sendersPerRoom, int readers, int conversations, int messages,
-      int pages, double latestShare, int writeRate, boolean timeline, int groupSize, List<URI> wsUrls, int probeRounds) {
+      int pages, double latestShare, int writeRate, boolean timeline, int groupSize, List<URI> wsUrls, int probeRounds,
+      boolean sendersOnFirstNode) {
 
     static Options parse(String[] args) {
       Map<String, String> m = new LinkedHashMap<>();
@@ -177,7 +180,8 @@ public final class ChatLoad {
           range(m, "readers", 16, 1, 256), range(m, "conversations", 100, 1, 1000), range(m, "messages", 500, 50, 5000),
           range(m, "pages", 5, 1, 100), Double.parseDouble(take(m, "latest-share", "0.7")), range(m, "write-rate", 0, 0, 100_000),
           Boolean.parseBoolean(take(m, "timeline", "false")), range(m, "group-size", 0, 0, 19_000),
-          wsUrls(m.remove("ws-urls"), url), range(m, "probe-rounds", 0, 0, 100));
+          wsUrls(m.remove("ws-urls"), url), range(m, "probe-rounds", 0, 0, 100),
+          Boolean.parseBoolean(take(m, "senders-on-first-node", "false")));
       if (!m.isEmpty()) {
         throw new LoadGenerator.Usage("unknown option(s): " + m.keySet());
       }
@@ -941,7 +945,7 @@ public final class ChatLoad {
     });
     // Member j of room r on node (r + j) mod N: every room spans the nodes, and its senders
     // (members 0..s-1) are spread over them, as in a real cluster where each node takes sends.
-    nodeOf = i -> i % m + i / m;
+    nodeOf = opt.sendersOnFirstNode ? i -> i % m : i -> i % m + i / m;
     Connected c = setupStep("connected " + n + " members", () -> {
       try {
         return connectAll(users, opt.setupConcurrency);
