@@ -14,7 +14,8 @@
 #          --probe-rounds P proves every connection receives live messages while all are held.
 # Environment: DATABASE_URL (a database of its own; it is dropped and re-created), SERVER_JAR,
 #   NATS_URL (nats://127.0.0.1:4222), REDIS_URL (redis://127.0.0.1:6379), PORT (gateway; nodes on
-#   the following ports, 18080), NODES, DIRECT, NODE_JAVA_OPTS (JVM options of the nodes).
+#   the following ports, 18080), NODES, DIRECT, NODE_JAVA_OPTS (JVM options of the nodes),
+#   LOADGEN_JAVA_OPTS (of the load generator; default "-XX:+UseParallelGC -Xms256m").
 # Starts and stops its own server processes (by their PIDs); the load generator only sends to
 # 127.0.0.1 and ends by itself.
 set -euo pipefail
@@ -77,7 +78,8 @@ sleep 3   # the gateway's first health checks
 echo "# machine: $(nproc) cores; loadavg before: $(cut -d' ' -f1-3 /proc/loadavg)"
 results="${CHAT_RESULTS:-$bench/target/chat-results.jsonl}"
 chatload() {
-  "$java" -XX:+UseParallelGC -Xms256m -cp "$jar" io.ultrachat.bench.ChatLoad --url "http://127.0.0.1:$port" "$@" --out "$results"
+  # shellcheck disable=SC2086
+  "$java" ${LOADGEN_JAVA_OPTS:--XX:+UseParallelGC -Xms256m} -cp "$jar" io.ultrachat.bench.ChatLoad --url "http://127.0.0.1:$port" "$@" --out "$results"
 }
 
 # Each node's VmRSS (KiB) and open files, one "rss fds" pair per node.

@@ -50,7 +50,8 @@ import org.slf4j.LoggerFactory;
  * conversations' last sequence numbers (after following, so nothing falls between), sends
  * {@code ready}, replays what the client missed, and finally releases the held events minus
  * those the replay already covered. A periodic sweep pings every connection, closes silent
- * ones, and re-checks each token so revoked sessions are cut off.
+ * ones, and re-checks each token so revoked sessions are cut off; it takes a slice of the
+ * connections each second, so each is swept once per heartbeat without a node-wide burst.
  *
  * <p>Every authenticated connection is one device in {@link Presence}: online at {@code hello},
  * then as the client reports, refreshed by the sweep (on the connection's own executor, so in
@@ -79,6 +80,15 @@ public final class RealtimeEndpoint implements Handler<ServerWebSocket>, AutoClo
   private final ExecutorService workers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("ws-", 0).factory());
   private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
   private final long sweepTimer;
+  /**
+   * The sweep runs in slices, one per second of the heartbeat: each tick takes the connections of
+   * one slice (by their device id), so every connection is still swept once per heartbeat, but a
+   * node's pings, presence refreshes and token checks are spread over the interval. Done all at
+   * once, they stalled every send on a node with a few hundred connections for up to a second,
+   * once per heartbeat (docs/performance.md).
+   */
+  private final int sweepSlices;
+  private final java.util.concurrent.atomic.AtomicLong sweepTicks = new java.util.concurrent.atomic.AtomicLong();
 
   /**
    * @param presenceStore where presence lives: in memory on one node, shared (Redis) across nodes
@@ -122,7 +132,8 @@ public final class RealtimeEndpoint implements Handler<ServerWebSocket>, AutoClo
         return chat.workspaceMembers(actor, workspaceId);
       }
     }, deadAfter());
-    this.sweepTimer = vertx.setPeriodic(Math.max(100, heartbeat.toMillis()), id -> workers.execute(this::sweep));
+    this.sweepSlices = (int) Math.max(1, Math.min(60, heartbeat.toSeconds()));
+    this.sweepTimer = vertx.setPeriodic(Math.max(100, heartbeat.toMillis() / sweepSlices), id -> workers.execute(this::sweep));
   }
 
   /** The REST side of the realtime service: presence. */
@@ -410,10 +421,14 @@ public final class RealtimeEndpoint implements Handler<ServerWebSocket>, AutoClo
     }
   }
 
-  /** Pings, closes silent connections, and cuts off connections whose session was revoked. */
+  /** One slice: pings, closes silent connections, and cuts off connections whose session was revoked. */
   private void sweep() {
+    int slice = (int) (sweepTicks.getAndIncrement() % sweepSlices);
     long silentLimit = deadAfter().toNanos();
     for (Connection c : connections) {
+      if (Math.floorMod(c.deviceId().hashCode(), sweepSlices) != slice) {
+        continue;
+      }
       if (c.silentNanos() > silentLimit) {
         c.close(HEARTBEAT_TIMEOUT, "no answer to pings");
         continue;
@@ -432,7 +447,9 @@ public final class RealtimeEndpoint implements Handler<ServerWebSocket>, AutoClo
         }
       }
     }
-    reconcilePresence();
+    if (slice == 0) {
+      reconcilePresence();
+    }
   }
 
   /**

@@ -28,6 +28,7 @@ public final class WsClient implements AutoCloseable {
   private final CompletableFuture<Integer> closed = new CompletableFuture<>();
   private final WebSocket socket;
   private final boolean autoRead;
+  private final List<Long> pings = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   private WsClient(String baseUrl, boolean autoRead) {
     this.autoRead = autoRead;
@@ -72,6 +73,15 @@ public final class WsClient implements AutoCloseable {
     }
 
     @Override
+    public CompletionStage<?> onPing(WebSocket webSocket, java.nio.ByteBuffer message) {
+      pings.add(System.nanoTime());
+      if (autoRead) {
+        webSocket.request(1);
+      }
+      return null; // the JDK answers with a pong by itself
+    }
+
+    @Override
     public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
       closed.complete(statusCode);
       return null;
@@ -102,6 +112,11 @@ public final class WsClient implements AutoCloseable {
   public void kill() {
     socket.abort();
     frames.clear();
+  }
+
+  /** When the server's pings arrived ({@link System#nanoTime}), oldest first. */
+  public List<Long> pings() {
+    return List.copyOf(pings);
   }
 
   /** The next frame within the timeout, or null; for readers that handle every frame themselves. */
