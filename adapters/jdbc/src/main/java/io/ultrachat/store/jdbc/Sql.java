@@ -61,29 +61,6 @@ public final class Sql {
     }
   }
 
-  /**
-   * Like {@link #query}, but on PostgreSQL the statement is planned anew for every execution, for
-   * its actual parameters and the tables as they are then, instead of reusing the plan the server
-   * caches for a prepared statement. For a hot statement whose best plan changes as tables grow:
-   * a cached plan made while they were small keeps scanning them whole until the next ANALYZE
-   * (never, with autovacuum off). Costs the planning time on each execution.
-   */
-  public <T> List<T> queryPlannedEachTime(String sql, RowMapper<T> mapper, Object... params) throws SQLException {
-    try (PreparedStatement ps = prepare(sql, params)) {
-      if (dialect == Dialect.POSTGRESQL) {
-        // 0: never a named server-side statement, so PostgreSQL plans each Bind with its values.
-        ps.unwrap(org.postgresql.PGStatement.class).setPrepareThreshold(0);
-      }
-      try (ResultSet rs = ps.executeQuery()) {
-        List<T> out = new ArrayList<>();
-        while (rs.next()) {
-          out.add(mapper.map(rs));
-        }
-        return out;
-      }
-    }
-  }
-
   public <T> Optional<T> queryOne(String sql, RowMapper<T> mapper, Object... params) throws SQLException {
     try (PreparedStatement ps = prepare(sql, params); ResultSet rs = ps.executeQuery()) {
       return rs.next() ? Optional.of(mapper.map(rs)) : Optional.empty();
