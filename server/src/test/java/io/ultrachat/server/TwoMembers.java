@@ -13,16 +13,22 @@ import java.util.Map;
  */
 public record TwoMembers(String alice, String aliceId, String bob, String bobId, String workspace, String conversation) {
   public static TwoMembers in(Api api) {
-    JsonNode a = api.register("alice", "correct horse");
-    JsonNode b = api.register("bob", "battery staple");
+    return in(api, api);
+  }
+
+  /** The same, with Alice's calls going to one node and Bob's to another (of one cluster). */
+  public static TwoMembers in(Api alicesNode, Api bobsNode) {
+    JsonNode a = alicesNode.register("alice", "correct horse");
+    JsonNode b = bobsNode.register("bob", "battery staple");
     String alice = a.path("accessToken").asText();
     String bob = b.path("accessToken").asText();
     String bobId = b.path("user").path("id").asText();
-    String ws = api.post("/api/v1/workspaces", Map.of("name", "Acme"), alice).ok(201).json().path("id").asText();
-    api.raw("PUT", "/api/v1/workspaces/" + ws + "/members/" + bobId, "application/json", "{\"role\":\"member\"}", alice).ok(200);
-    String conv = api.post("/api/v1/workspaces/" + ws + "/conversations", Map.of("kind", "public", "name", "general"), alice)
+    String ws = alicesNode.post("/api/v1/workspaces", Map.of("name", "Acme"), alice).ok(201).json().path("id").asText();
+    alicesNode.raw("PUT", "/api/v1/workspaces/" + ws + "/members/" + bobId, "application/json", "{\"role\":\"member\"}", alice)
+        .ok(200);
+    String conv = alicesNode.post("/api/v1/workspaces/" + ws + "/conversations", Map.of("kind", "public", "name", "general"), alice)
         .ok(201).json().path("id").asText();
-    api.raw("PUT", "/api/v1/conversations/" + conv + "/members/" + bobId, null, "", bob).ok(200);
+    bobsNode.raw("PUT", "/api/v1/conversations/" + conv + "/members/" + bobId, null, "", bob).ok(200);
     return new TwoMembers(alice, a.path("user").path("id").asText(), bob, bobId, ws, conv);
   }
 }

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.ultrachat.server.Api;
 import io.ultrachat.server.TestServer;
+import io.ultrachat.server.TwoMembers;
 import io.ultrachat.server.realtime.WsClient;
 import java.time.Duration;
 import java.util.Map;
@@ -38,16 +39,12 @@ class TwoNodeClusterIT {
     try (TestServer a = node(1).start(); TestServer b = node(2).start()) {
       Api onA = a.api();
       Api onB = b.api();
-      JsonNode alice = onA.register("alice", "correct horse battery");
-      JsonNode bob = onB.register("bob", "battery staple horse");
-      String aliceToken = alice.path("accessToken").asText();
-      String bobToken = bob.path("accessToken").asText();
-      String bobId = bob.path("user").path("id").asText();
-      String ws = onA.post("/api/v1/workspaces", Map.of("name", "Acme"), aliceToken).ok(201).json().path("id").asText();
-      onA.raw("PUT", "/api/v1/workspaces/" + ws + "/members/" + bobId, "application/json", "{\"role\":\"member\"}", aliceToken).ok(200);
-      String general = onA.post("/api/v1/workspaces/" + ws + "/conversations", Map.of("kind", "public", "name", "general"), aliceToken)
-          .ok(201).json().path("id").asText();
-      onB.raw("PUT", "/api/v1/conversations/" + general + "/members/" + bobId, null, "", bobToken).ok(200);
+      TwoMembers chat = TwoMembers.in(onA, onB);
+      String aliceToken = chat.alice();
+      String bobToken = chat.bob();
+      String bobId = chat.bobId();
+      String ws = chat.workspace();
+      String general = chat.conversation();
       String history = "/api/v1/conversations/" + general + "/messages";
 
       try (WsClient aliceWs = connect(a, aliceToken); WsClient bobWs = connect(b, bobToken)) {
@@ -65,7 +62,7 @@ class TwoNodeClusterIT {
 
         // Presence lives in Redis: node B lists alice, who is connected to node A, as online.
         await().atMost(SOON).untilAsserted(() -> assertThat(onB.get("/api/v1/workspaces/" + ws + "/presence", bobToken).ok(200)
-            .json().toString()).contains(alice.path("user").path("id").asText()));
+            .json().toString()).contains(chat.aliceId()));
       }
 
       // Caches: node B caches the history; an edit made on node A is read on node B.
