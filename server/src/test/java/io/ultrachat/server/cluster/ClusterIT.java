@@ -139,13 +139,13 @@ class ClusterIT {
     AtomicInteger failedForGood = new AtomicInteger();
     List<Receiver> receivers = receiverTokens.stream().map(t -> new Receiver(gateway.baseUrl(), t, general)).toList();
     ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
-    List<Future<?>> tasks = new ArrayList<>();
     for (Receiver r : receivers) {
-      tasks.add(pool.submit(r::run));
+      pool.submit(r::run);
     }
+    List<Future<?>> senders = new ArrayList<>();
     for (int s = 0; s < 3; s++) {
       int sender = s;
-      tasks.add(pool.submit(() -> {
+      senders.add(pool.submit(() -> {
         for (int i = 0; sending.get(); i++) {
           String clientId = "s" + sender + "-" + i;
           if (!sendUntilAcked(gateway.baseUrl(), aliceToken, general, clientId, acked, retries)) {
@@ -179,6 +179,11 @@ class ClusterIT {
     redis.start().awaitListening(Duration.ofSeconds(20));
     Thread.sleep(4_000);
     sending.set(false);
+    // Each sender finishes the send it is in (to its acknowledgement) before anything is compared:
+    // one cut off mid-request may already be committed and delivered, but never recorded as acked.
+    for (Future<?> f : senders) {
+      f.get(90, TimeUnit.SECONDS);
+    }
 
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (System.nanoTime() < deadline && receivers.stream().anyMatch(r -> !r.hasAll(acked))) {
