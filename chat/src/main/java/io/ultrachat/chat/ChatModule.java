@@ -32,6 +32,7 @@ import io.ultrachat.chat.preferences.JdbcPreferenceStore;
 import io.ultrachat.chat.preferences.PreferenceRoutes;
 import io.ultrachat.chat.preferences.PreferenceService;
 import io.ultrachat.chat.preferences.PreferenceStore;
+import io.ultrachat.chat.search.SearchIndexCleaner;
 import io.ultrachat.chat.search.SearchRoutes;
 import io.ultrachat.chat.search.SearchService;
 import io.ultrachat.chat.search.SearchStore;
@@ -65,9 +66,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Chat service assembled on its database: stores, services, REST endpoints, and the daily
- * maintenance: message partitions (months ahead, retention) that PostgreSQL needs, and the
- * purge of long-expired workspace invites.
+ * The Chat service assembled on its database: stores, services, REST endpoints, the daily
+ * maintenance (message partitions months ahead and retention that PostgreSQL needs, the purge of
+ * long-expired workspace invites), and on PostgreSQL the search index's {@link SearchIndexCleaner}.
  */
 public final class ChatModule implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ChatModule.class);
@@ -81,6 +82,7 @@ public final class ChatModule implements AutoCloseable {
   private final AttachmentService attachments;
   private final CachedMessageStore cachedMessages;
   private final MessageRetention workspaceRetention;
+  private final Optional<SearchIndexCleaner> searchIndexCleaner;
   private final ScheduledExecutorService maintenance = Executors.newSingleThreadScheduledExecutor(
       Thread.ofPlatform().name("chat-maintenance").daemon(true).factory());
 
@@ -138,6 +140,7 @@ public final class ChatModule implements AutoCloseable {
     this.cachedMessages = messageStore;
     this.workspaceRetention = new MessageRetention(db, workspaceStore, clock, messageStore::invalidate);
     maintenance.scheduleWithFixedDelay(this::maintain, 1, 24 * 60, TimeUnit.MINUTES);
+    this.searchIndexCleaner = SearchIndexCleaner.start(db);
   }
 
   /**
@@ -196,5 +199,6 @@ public final class ChatModule implements AutoCloseable {
   @Override
   public void close() {
     maintenance.shutdownNow();
+    searchIndexCleaner.ifPresent(SearchIndexCleaner::close);
   }
 }
