@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * {@link MessageStore} on SQLite or PostgreSQL (where {@code messages} is partitioned by
@@ -86,6 +87,8 @@ public final class JdbcMessageStore implements MessageStore {
   private final Database db;
   private final MessagePartitions partitions;
   private final GroupCommit<NewMessage, Appended> appends = new GroupCommit<>("chat-append", BATCH_MAX, this::appendAll);
+  /** Batches whose transaction failed as a whole, so that each message was retried alone. */
+  private final AtomicLong batchesRetriedAlone = new AtomicLong();
 
   public JdbcMessageStore(Database db, MessagePartitions partitions) {
     this.db = db;
@@ -112,6 +115,7 @@ public final class JdbcMessageStore implements MessageStore {
       List<String> writers = batch.stream().map(m -> Reader.userKey(m.userId())).distinct().toList();
       return db.write(writers, sql -> appendTogether(sql, batch));
     } catch (RuntimeException batchFailed) {
+      batchesRetriedAlone.incrementAndGet();
       List<GroupCommit.Outcome<Appended>> out = new ArrayList<>(batch.size());
       for (NewMessage m : batch) {
         try {
@@ -124,6 +128,11 @@ public final class JdbcMessageStore implements MessageStore {
     }
   }
 
+  /** How many batches failed as a whole and were retried one message at a time (the slow path). */
+  long batchesRetriedAlone() {
+    return batchesRetriedAlone.get();
+  }
+
   /** Who used which client id where: the idempotency key of an append. */
   private record ClientKey(long conversationId, long userId, String clientId) {
     static Optional<ClientKey> of(NewMessage m) {
@@ -134,9 +143,10 @@ public final class JdbcMessageStore implements MessageStore {
   private List<GroupCommit.Outcome<Appended>> appendTogether(Sql sql, List<NewMessage> batch) throws SQLException {
     int n = batch.size();
     List<GroupCommit.Outcome<Appended>> out = new ArrayList<>(Collections.nCopies(n, null));
-    Map<Long, Long> locked = lockConversations(sql, batch);
+    Locked read = lockAndReadKeys(sql, batch);
+    Map<Long, Long> locked = read.lastSeqs();
     Map<Long, Long> lastSeqs = new HashMap<>(locked);
-    Map<ClientKey, Long> used = usedClientIds(sql, batch);
+    Map<ClientKey, Long> used = read.used();
 
     // Decide each message in submission order: replay, duplicate of an earlier one, refused, or new.
     Map<ClientKey, Integer> firstUse = new HashMap<>();
@@ -208,58 +218,63 @@ public final class JdbcMessageStore implements MessageStore {
     return out;
   }
 
+  /** What a batch reads under its locks: each conversation's last seq, and the client ids already used. */
+  private record Locked(Map<Long, Long> lastSeqs, Map<ClientKey, Long> used) {}
+
+  private static final RowMapper<long[]> LAST_SEQ = rs -> new long[] {rs.getLong(1), rs.getLong(2)};
+  private static final RowMapper<Map.Entry<ClientKey, Long>> USED_KEY =
+      rs -> Map.entry(new ClientKey(rs.getLong(1), rs.getLong(2), rs.getString(3)), rs.getLong(4));
+
   /**
-   * Locks the batch's conversations and reads their last sequence numbers; unknown ones are
-   * absent. On PostgreSQL the rows are locked in id order, so concurrent batches (other nodes)
-   * cannot deadlock; on SQLite the transaction already excludes every other writer.
+   * Locks the batch's conversations and reads their last sequence numbers (unknown ones are
+   * absent), then the messages already stored under the batch's client ids, by key, read under
+   * those locks. On PostgreSQL the rows are locked in id order, so concurrent batches (other nodes)
+   * cannot deadlock, and both queries go in one round trip; on SQLite the transaction already
+   * excludes every other writer.
    */
-  private static Map<Long, Long> lockConversations(Sql sql, List<NewMessage> batch) throws SQLException {
+  private static Locked lockAndReadKeys(Sql sql, List<NewMessage> batch) throws SQLException {
     List<Long> ids = batch.stream().map(NewMessage::conversationId).distinct().sorted().toList();
-    List<long[]> rows;
+    List<ClientKey> keys = batch.stream().map(ClientKey::of).flatMap(Optional::stream).distinct().toList();
+    List<long[]> lastSeqRows;
+    List<Map.Entry<ClientKey, Long>> usedRows;
     if (sql.dialect() == Dialect.POSTGRESQL) {
-      // One array parameter: the same statement text for every batch, so its plan is reused.
-      rows = sql.query(LOCK_CONVERSATIONS, rs -> new long[] {rs.getLong(1), rs.getLong(2)}, longs(ids));
+      // Array parameters: the same statement texts for every batch, so their plans are reused.
+      if (keys.isEmpty()) {
+        lastSeqRows = sql.query(LOCK_CONVERSATIONS, LAST_SEQ, longs(ids));
+        usedRows = List.of();
+      } else {
+        Sql.Together<long[], Map.Entry<ClientKey, Long>> read = sql.queryTogether(LOCK_CONVERSATIONS, LAST_SEQ, USED_CLIENT_IDS, USED_KEY,
+            longs(ids), longs(keys.stream().map(ClientKey::conversationId).toList()),
+            longs(keys.stream().map(ClientKey::userId).toList()), texts(sql, keys.stream().map(ClientKey::clientId).toList()));
+        lastSeqRows = read.first();
+        usedRows = read.second();
+      }
     } else {
       String placeholders = String.join(", ", Collections.nCopies(ids.size(), "?"));
-      rows = sql.query("SELECT id, last_seq FROM chat_conversations WHERE id IN (" + placeholders + ")",
-          rs -> new long[] {rs.getLong(1), rs.getLong(2)}, ids.toArray());
+      lastSeqRows = sql.query("SELECT id, last_seq FROM chat_conversations WHERE id IN (" + placeholders + ")", LAST_SEQ, ids.toArray());
+      usedRows = keys.isEmpty() ? List.of() : sqliteUsedClientIds(sql, keys);
     }
     Map<Long, Long> lastSeqs = new HashMap<>();
-    for (long[] row : rows) {
+    for (long[] row : lastSeqRows) {
       lastSeqs.put(row[0], row[1]);
     }
-    return lastSeqs;
-  }
-
-  /** The messages already stored under the batch's client ids, by key; read under the conversations' locks. */
-  private static Map<ClientKey, Long> usedClientIds(Sql sql, List<NewMessage> batch) throws SQLException {
-    List<ClientKey> keys = batch.stream().map(ClientKey::of).flatMap(Optional::stream).distinct().toList();
     Map<ClientKey, Long> used = new HashMap<>();
-    if (keys.isEmpty()) {
-      return used;
-    }
-    RowMapper<Map.Entry<ClientKey, Long>> mapper =
-        rs -> Map.entry(new ClientKey(rs.getLong(1), rs.getLong(2), rs.getString(3)), rs.getLong(4));
-    List<Map.Entry<ClientKey, Long>> found;
-    if (sql.dialect() == Dialect.POSTGRESQL) {
-      found = sql.query(USED_CLIENT_IDS, mapper,
-          longs(keys.stream().map(ClientKey::conversationId).toList()), longs(keys.stream().map(ClientKey::userId).toList()),
-          texts(sql, keys.stream().map(ClientKey::clientId).toList()));
-    } else {
-      List<Object> params = new ArrayList<>(keys.size() * 3);
-      for (ClientKey k : keys) {
-        params.add(k.conversationId());
-        params.add(k.userId());
-        params.add(k.clientId());
-      }
-      String values = String.join(", ", Collections.nCopies(keys.size(), "(?, ?, ?)"));
-      found = sql.query("SELECT thread_id, user_id, client_id, message_id FROM chat_message_keys"
-          + " WHERE (thread_id, user_id, client_id) IN (VALUES " + values + ")", mapper, params.toArray());
-    }
-    for (Map.Entry<ClientKey, Long> e : found) {
+    for (Map.Entry<ClientKey, Long> e : usedRows) {
       used.put(e.getKey(), e.getValue());
     }
-    return used;
+    return new Locked(lastSeqs, used);
+  }
+
+  private static List<Map.Entry<ClientKey, Long>> sqliteUsedClientIds(Sql sql, List<ClientKey> keys) throws SQLException {
+    List<Object> params = new ArrayList<>(keys.size() * 3);
+    for (ClientKey k : keys) {
+      params.add(k.conversationId());
+      params.add(k.userId());
+      params.add(k.clientId());
+    }
+    String values = String.join(", ", Collections.nCopies(keys.size(), "(?, ?, ?)"));
+    return sql.query("SELECT thread_id, user_id, client_id, message_id FROM chat_message_keys"
+        + " WHERE (thread_id, user_id, client_id) IN (VALUES " + values + ")", USED_KEY, params.toArray());
   }
 
   /**

@@ -110,6 +110,7 @@ public abstract class AppendBatchContract extends StoreContract {
     assertThat(lastSeq(GENERAL)).isEqualTo(3);
     assertThat(countRows("chat_message_keys")).isEqualTo(3);
     assertThat(store.find(GENERAL, 12)).isEmpty();
+    assertThat(store.batchesRetriedAlone()).isZero();
   }
 
   @Test
@@ -128,6 +129,7 @@ public abstract class AppendBatchContract extends StoreContract {
     }
     assertThat(lastSeq(GENERAL)).isEqualTo(2);
     assertThat(countRows("messages")).isEqualTo(2);
+    assertThat(store.batchesRetriedAlone()).as("decided in the batch, not by the one-by-one retry").isZero();
   }
 
   @Test
@@ -184,6 +186,7 @@ public abstract class AppendBatchContract extends StoreContract {
     assertThat(lastSeq(RANDOM)).isEqualTo(1);
     assertThat(store.after(RANDOM, 0, 10)).extracting(Message::id).containsExactly(12L);
     assertThat(store.find(GENERAL, existing.id())).contains(existing);
+    assertThat(store.batchesRetriedAlone()).isEqualTo(1);
   }
 
   @Test

@@ -52,18 +52,50 @@ public final class Sql {
   }
 
   public <T> List<T> query(String sql, RowMapper<T> mapper, Object... params) throws SQLException {
-    try (PreparedStatement ps = prepare(sql, params); ResultSet rs = ps.executeQuery()) {
-      List<T> out = new ArrayList<>();
-      while (rs.next()) {
-        out.add(mapper.map(rs));
-      }
-      return out;
+    try (PreparedStatement ps = prepare(sql, params)) {
+      return rows(ps.executeQuery(), mapper);
     }
   }
 
   public <T> Optional<T> queryOne(String sql, RowMapper<T> mapper, Object... params) throws SQLException {
     try (PreparedStatement ps = prepare(sql, params); ResultSet rs = ps.executeQuery()) {
       return rs.next() ? Optional.of(mapper.map(rs)) : Optional.empty();
+    }
+  }
+
+  /** What {@link #queryTogether} read: each query's rows. */
+  public record Together<A, B>(List<A> first, List<B> second) {}
+
+  /**
+   * PostgreSQL: two queries sent in one round trip (the driver pipelines them); the second runs
+   * after the first has finished, under a snapshot of its own, exactly as if sent after it. Saves a
+   * round trip where the second query does not depend on the first's rows, only on its effects
+   * (e.g. locks it took). {@code params} are the first query's then the second's.
+   */
+  public <A, B> Together<A, B> queryTogether(String first, RowMapper<A> firstMapper, String second, RowMapper<B> secondMapper,
+      Object... params) throws SQLException {
+    if (dialect != Dialect.POSTGRESQL) {
+      throw new UnsupportedOperationException("queryTogether is for PostgreSQL; run the queries one by one");
+    }
+    try (PreparedStatement ps = prepare(first + ";\n" + second, params)) {
+      if (!ps.execute()) {
+        throw new IllegalStateException("the first of two queries returned no rows: " + first);
+      }
+      List<A> a = rows(ps.getResultSet(), firstMapper);
+      if (!ps.getMoreResults()) {
+        throw new IllegalStateException("the second of two queries returned no rows: " + second);
+      }
+      return new Together<>(a, rows(ps.getResultSet(), secondMapper));
+    }
+  }
+
+  private static <T> List<T> rows(ResultSet rs, RowMapper<T> mapper) throws SQLException {
+    try (rs) {
+      List<T> out = new ArrayList<>();
+      while (rs.next()) {
+        out.add(mapper.map(rs));
+      }
+      return out;
     }
   }
 
