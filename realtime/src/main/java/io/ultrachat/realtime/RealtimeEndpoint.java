@@ -447,18 +447,17 @@ public final class RealtimeEndpoint implements Handler<ServerWebSocket>, AutoClo
         }
       }
     }
-    if (slice == 0) {
-      reconcilePresence();
-    }
+    reconcilePresence(slice);
   }
 
   /**
-   * Also run by the sweep: every announced user's presence is re-derived, which is what marks the
-   * users of a stopped node offline once their devices expire.
+   * Also run by the sweep, one slice of the users per tick: every announced user's presence is
+   * re-derived once per heartbeat, which is what marks the users of a stopped node offline once
+   * their devices expire.
    */
-  private void reconcilePresence() {
+  private void reconcilePresence(int slice) {
     try {
-      presence.reconcileAll();
+      presence.reconcileSlice(slice, sweepSlices);
     } catch (RuntimeException e) {
       LOG.warn("presence reconciliation failed: {}", e.getMessage());
     }

@@ -5,8 +5,10 @@ import io.ultrachat.kernel.bus.Bus;
 import io.ultrachat.kernel.json.Json;
 import io.ultrachat.kernel.kv.KeyValue;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -31,10 +33,11 @@ import org.slf4j.LoggerFactory;
  * offline if there are none. <b>Changes</b> are announced when the derived status differs from
  * the announced one; the announced field is swapped atomically, so when two nodes see the same
  * change only one publishes. {@link #reconcileAll} re-derives every announced user; each node
- * runs it on every heartbeat, which is what turns a crashed node's users offline and repairs an
- * announcement after two nodes raced. On one node, updates of one user are serialised by a
- * striped lock. <b>Events</b> go to {@code presence.workspace.<id>} for each workspace of the
- * user, so a node subscribes only to what its connected users' workspaces need.
+ * does that over every heartbeat, in slices ({@link #reconcileSlice}), which is what turns a
+ * crashed node's users offline and repairs an announcement after two nodes raced. On one node,
+ * updates of one user are serialised by a striped lock. <b>Events</b> go to
+ * {@code presence.workspace.<id>} for each workspace of the user, so a node subscribes only to
+ * what its connected users' workspaces need.
  *
  * <p>Thread-safe. Methods block on the store and the Chat service: call them on virtual threads.
  */
@@ -50,6 +53,8 @@ public final class Presence {
   private final Duration deviceTtl;
   private final Duration announcedTtl;
   private final ReentrantLock[] locks = new ReentrantLock[STRIPES];
+  /** The announced users as of the last {@link #reconcileSlice} of slice 0. */
+  private volatile List<Long> snapshot = List.of();
 
   /**
    * @param deviceTtl how long a device counts as connected without a refresh: the dead-connection timeout
@@ -114,18 +119,49 @@ public final class Presence {
    * as offline for users whose devices expired because their node stopped.
    */
   public void reconcileAll() {
+    announcedUsers().forEach(this::reconcileQuietly);
+  }
+
+  /**
+   * {@link #reconcileAll} in {@code slices} parts, one per call: slice 0 takes a snapshot of the
+   * announced users, and each slice re-derives the users of the snapshot whose id falls in it. A
+   * sweep calling slices 0 to {@code slices - 1} in turn re-derives every user once, spread over
+   * the heartbeat. All at once, every node's sweep made one store round trip per user of the whole
+   * cluster in one burst, which stalled sends for 100-300 ms every heartbeat
+   * (docs/performance.md); users announced after the snapshot were reconciled as they were
+   * announced and are taken at the next slice 0.
+   */
+  public void reconcileSlice(int slice, int slices) {
+    if (slices < 1 || slice < 0 || slice >= slices) {
+      throw new IllegalArgumentException("slice " + slice + " of " + slices);
+    }
+    if (slice == 0) {
+      snapshot = announcedUsers();
+    }
+    for (long userId : snapshot) {
+      if (Math.floorMod(Long.hashCode(userId), slices) == slice) {
+        reconcileQuietly(userId);
+      }
+    }
+  }
+
+  private List<Long> announcedUsers() {
+    List<Long> users = new ArrayList<>();
     for (String field : kv.fields(ANNOUNCED).keySet()) {
-      long userId;
       try {
-        userId = Long.parseLong(field);
+        users.add(Long.parseLong(field));
       } catch (NumberFormatException e) {
-        continue;
+        // Not a user id: nothing this class wrote.
       }
-      try {
-        locked(userId, () -> reconcile(userId));
-      } catch (RuntimeException e) {
-        LOG.warn("could not reconcile the presence of user {}: {}", userId, e.getMessage());
-      }
+    }
+    return users;
+  }
+
+  private void reconcileQuietly(long userId) {
+    try {
+      locked(userId, () -> reconcile(userId));
+    } catch (RuntimeException e) {
+      LOG.warn("could not reconcile the presence of user {}: {}", userId, e.getMessage());
     }
   }
 

@@ -106,6 +106,38 @@ class PresenceTest {
   }
 
   @Test
+  void slicesReconcileEachAnnouncedUserOncePerRound() {
+    int slices = 30;
+    List<Long> users = java.util.stream.LongStream.rangeClosed(1, 200).boxed().toList();
+    users.forEach(u -> nodeA.report(u, "phone", PresenceStatus.ONLINE));
+    await().atMost(Duration.ofSeconds(5)).until(() -> events.size() == users.size());
+    events.clear();
+    // Node A stops; its devices expire. Node B's sweep goes through its slices.
+    clock.advance(DEVICE_TTL.plusSeconds(1));
+    nodeB.reconcileSlice(0, slices);
+    int reconciledFirst = users.size() - kv.fields(Presence.ANNOUNCED).size();
+    assertThat(reconciledFirst).isPositive().isLessThan(users.size() / 10);
+    for (int slice = 1; slice < slices; slice++) {
+      nodeB.reconcileSlice(slice, slices);
+    }
+    await().atMost(Duration.ofSeconds(5)).until(() -> events.size() >= users.size());
+    assertThat(events).hasSize(users.size()).doesNotHaveDuplicates().allMatch(e -> e.endsWith(":offline"));
+    assertThat(nodeB.inWorkspace(ALICE, WORKSPACE)).isEmpty();
+  }
+
+  @Test
+  void aUserAnnouncedAfterTheSnapshotIsTakenAtTheNextRound() {
+    nodeB.reconcileSlice(0, 2);
+    nodeA.report(ALICE, "phone", PresenceStatus.ONLINE);
+    clock.advance(DEVICE_TTL.plusSeconds(1));
+    nodeB.reconcileSlice(1, 2);
+    assertThat(nodeB.inWorkspace(BOB, WORKSPACE)).containsOnlyKeys(ALICE);
+    nodeB.reconcileSlice(0, 2);
+    nodeB.reconcileSlice(1, 2);
+    expectEvents("1:online", "1:offline");
+  }
+
+  @Test
   void aRefreshAfterExpiryAnnouncesTheDeviceAgain() {
     nodeA.report(ALICE, "phone", PresenceStatus.ONLINE);
     clock.advance(DEVICE_TTL.plusSeconds(1));
