@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -108,7 +109,7 @@ class PresenceTest {
   @Test
   void slicesReconcileEachAnnouncedUserOncePerRound() {
     int slices = 30;
-    List<Long> users = java.util.stream.LongStream.rangeClosed(1, 200).boxed().toList();
+    List<Long> users = LongStream.rangeClosed(1, 200).boxed().toList();
     users.forEach(u -> nodeA.report(u, "phone", PresenceStatus.ONLINE));
     await().atMost(Duration.ofSeconds(5)).until(() -> events.size() == users.size());
     events.clear();
