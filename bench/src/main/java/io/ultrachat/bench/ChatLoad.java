@@ -98,7 +98,7 @@ public final class ChatLoad {
                                 every sender is on the first node (one committer takes all sends)
         --setup-concurrency K   concurrent REST calls and connects during setup (default 16; 1..256)
         --event-loops L         generator event loops (default 1; 1..8)
-        --warmup S              seconds not measured (default 5; 0..120)
+        --warmup S              seconds not measured (default 5; 0..600)
         --duration S            measured seconds (default 20; 1..300)
         --server-pid PID        report that process's CPU time over the measured window
         --label TEXT            stored with the JSON result
@@ -167,7 +167,7 @@ public final class ChatLoad {
       int rooms = range(m, "rooms", fanout ? 1 : 0, 0, 19_000);
       Options o = new Options(mode, url, local,
           range(m, "setup-concurrency", 16, 1, 256), range(m, "event-loops", 1, 1, 8),
-          range(m, "warmup", 5, 0, 120), range(m, "duration", 20, 1, 300),
+          range(m, "warmup", 5, 0, 600), range(m, "duration", 20, 1, 300),
           Long.parseLong(take(m, "server-pid", "0")), take(m, "label", ""),
           m.containsKey("out") ? Path.of(m.remove("out")) : null,
           range(m, "connections", 1000, 1, 19_000),
