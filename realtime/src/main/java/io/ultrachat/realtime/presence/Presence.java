@@ -67,7 +67,7 @@ public final class Presence {
     this.bus = bus;
     this.workspaces = workspaces;
     this.deviceTtl = deviceTtl;
-    // Refreshed by every reconcileAll; outlives the devices so reconcileAll sees users whose devices expired.
+    // Refreshed by every reconciliation; outlives the devices so the sweep still sees users whose devices expired.
     this.announcedTtl = deviceTtl.multipliedBy(4);
     for (int i = 0; i < STRIPES; i++) {
       locks[i] = new ReentrantLock();
