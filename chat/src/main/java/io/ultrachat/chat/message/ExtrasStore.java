@@ -19,8 +19,8 @@ import java.util.stream.Collectors;
  * Reactions, pins and mention reads on SQLite or PostgreSQL. Mentions are written with their
  * message by {@link JdbcMessageStore}. Thread-safe; each method is atomic.
  *
- * <p>Limits (distinct emoji per message, pins per conversation) are checked under a row lock
- * taken by a no-op {@code UPDATE} of the message's index row or the conversation's row, so
+ * <p>Limits (distinct emoji per message, pins per conversation) are checked under a row lock,
+ * on the message ({@link MessageRows#lock}) or on the conversation (a no-op {@code UPDATE}), so
  * concurrent adds cannot pass them together; duplicates are absorbed by primary keys with
  * {@code ON CONFLICT DO NOTHING}.
  */
@@ -42,7 +42,7 @@ public final class ExtrasStore implements io.ultrachat.chat.conversation.Mention
 
   public ReactionAdd addReaction(long id, long conversationId, long messageId, long userId, String emoji, Instant at, int maxEmoji) {
     return db.write(List.of(Reader.userKey(userId)), sql -> {
-      sql.update("UPDATE chat_message_index SET seq = seq WHERE message_id = ?", messageId);
+      MessageRows.lock(sql, conversationId, messageId);
       boolean known = sql.queryOne("SELECT 1 FROM chat_message_reactions WHERE message_id = ? AND emoji = ? LIMIT 1",
           rs -> 1, messageId, emoji).isPresent();
       if (!known) {

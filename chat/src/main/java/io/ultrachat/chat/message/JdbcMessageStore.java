@@ -59,7 +59,7 @@ public final class JdbcMessageStore implements MessageStore {
       + "   WHERE thread_id = w.thread_id AND user_id = w.user_id AND client_id = w.client_id LIMIT 1) k";
 
   /**
-   * A batch's messages, index rows, client keys and last seqs in one statement. No form of its
+   * A batch's messages, client keys and last seqs in one statement. No form of its
    * UPDATE keeps probing chat_conversations by key under a plan made while the table was small, so
    * the statement is run under a new text every minute ({@link #writeTogetherText}): PostgreSQL
    * then plans it afresh for the tables as they are and caches that plan for the minute. Planning
@@ -67,9 +67,7 @@ public final class JdbcMessageStore implements MessageStore {
    * statement with small batches.
    */
   static final String WRITE_TOGETHER = "WITH m AS (INSERT INTO messages (id, thread_id, seq, user_id, body, created_at)"
-      + "   SELECT * FROM unnest(?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::text[], ?::timestamptz[])"
-      + "   RETURNING id, thread_id, seq, created_at),"
-      + " i AS (INSERT INTO chat_message_index (message_id, thread_id, seq, created_at) SELECT * FROM m),"
+      + "   SELECT * FROM unnest(?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::text[], ?::timestamptz[])),"
       + " k AS (INSERT INTO chat_message_keys (thread_id, user_id, client_id, message_id, created_at)"
       + "   SELECT * FROM unnest(?::bigint[], ?::bigint[], ?::text[], ?::bigint[], ?::timestamptz[])),"
       + " s AS (UPDATE chat_conversations c SET last_seq = w.last_seq FROM unnest(?::bigint[], ?::bigint[]) AS w (id, last_seq)"
@@ -278,9 +276,8 @@ public final class JdbcMessageStore implements MessageStore {
   }
 
   /**
-   * PostgreSQL: the new messages' rows in {@code messages}, {@code chat_message_index} and
-   * {@code chat_message_keys}, and the conversations' new last sequence numbers, in one statement
-   * of array parameters. One round trip instead of four, and the same statement text for every
+   * PostgreSQL: the new messages' rows in {@code messages} and {@code chat_message_keys}, and the conversations' new last sequence numbers, in one statement
+   * of array parameters. One round trip instead of three, and the same statement text for every
    * batch size, so its plan is reused (the group commit's cost is mostly per round trip, not per
    * row).
    */
@@ -307,19 +304,16 @@ public final class JdbcMessageStore implements MessageStore {
   /** SQLite: the same rows as {@link #writeTogether}, one JDBC batch per table (SQLite has no round trips to save). */
   private static void writeByTable(Sql sql, List<NewMessage> messages, long[] seqs, Map<Long, Long> lastSeqs) throws SQLException {
     List<Object[]> messageRows = new ArrayList<>();
-    List<Object[]> indexRows = new ArrayList<>();
     List<Object[]> keyRows = new ArrayList<>();
     for (int i = 0; i < messages.size(); i++) {
       NewMessage m = messages.get(i);
       Object at = sql.time(m.createdAt());
       messageRows.add(new Object[] {m.id(), m.conversationId(), seqs[i], m.userId(), m.body(), at});
-      indexRows.add(new Object[] {m.id(), m.conversationId(), seqs[i], at});
       if (m.clientId().isPresent()) {
         keyRows.add(new Object[] {m.conversationId(), m.userId(), m.clientId().get(), m.id(), at});
       }
     }
     sql.batch("INSERT INTO messages (id, thread_id, seq, user_id, body, created_at) VALUES (?, ?, ?, ?, ?, ?)", messageRows);
-    sql.batch("INSERT INTO chat_message_index (message_id, thread_id, seq, created_at) VALUES (?, ?, ?, ?)", indexRows);
     sql.batch("INSERT INTO chat_message_keys (thread_id, user_id, client_id, message_id, created_at) VALUES (?, ?, ?, ?, ?)", keyRows);
     writeLastSeqs(sql, lastSeqs);
   }
@@ -357,8 +351,6 @@ public final class JdbcMessageStore implements MessageStore {
             .orElseThrow(() -> new IllegalArgumentException("no conversation " + m.conversationId()));
         sql.update("INSERT INTO messages (id, thread_id, seq, user_id, body, created_at) VALUES (?, ?, ?, ?, ?, ?)",
             m.id(), m.conversationId(), seq, m.userId(), m.body(), sql.time(m.createdAt()));
-        sql.update("INSERT INTO chat_message_index (message_id, thread_id, seq, created_at) VALUES (?, ?, ?, ?)",
-            m.id(), m.conversationId(), seq, sql.time(m.createdAt()));
         if (m.clientId().isPresent()) {
           sql.update("INSERT INTO chat_message_keys (thread_id, user_id, client_id, message_id, created_at) VALUES (?, ?, ?, ?, ?)",
               m.conversationId(), m.userId(), m.clientId().get(), m.id(), sql.time(m.createdAt()));
@@ -372,8 +364,7 @@ public final class JdbcMessageStore implements MessageStore {
   }
 
   /**
-   * What a new message has besides its rows in {@code messages}, {@code chat_message_index} and
-   * {@code chat_message_keys}: its mentions and, for a reply, its thread link and summary. Both
+   * What a new message has besides its rows in {@code messages} and {@code chat_message_keys}: its mentions and, for a reply, its thread link and summary. Both
    * append paths call this once per new message, in the message's transaction.
    */
   private static Appended writeDetails(Sql sql, NewMessage m, long seq) throws SQLException {
@@ -459,15 +450,11 @@ public final class JdbcMessageStore implements MessageStore {
     return db.read(sql -> find(sql, conversationId, messageId));
   }
 
-  /** Looks the message up through its index row, so PostgreSQL reads exactly one partition. */
+  /** Looks the message up within its id's time window, so PostgreSQL reads one partition (see {@link MessageRows}). */
   private static Optional<Message> find(Sql sql, long conversationId, long messageId) throws SQLException {
-    Optional<Object> createdAt = sql.queryOne("SELECT created_at FROM chat_message_index WHERE message_id = ? AND thread_id = ?",
-        rs -> rs.getObject(1), messageId, conversationId);
-    if (createdAt.isEmpty()) {
-      return Optional.empty();
-    }
-    return sql.queryOne("SELECT " + COLUMNS + FROM + " WHERE m.id = ? AND m.created_at = ?",
-        rs -> map(sql, rs), messageId, createdAt.get());
+    return MessageRows.byId(sql, messageId, "m.created_at", (condition, bounds) -> sql.queryOne(
+        "SELECT " + COLUMNS + FROM + " WHERE m.id = ? AND m.thread_id = ?" + condition, rs -> map(sql, rs),
+        MessageRows.params(messageId, conversationId, bounds)));
   }
 
   @Override

@@ -94,19 +94,23 @@ public final class MessagePartitions {
     for (YearMonth m : months()) {
       Instant end = m.plusMonths(1).atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant();
       if (!end.isAfter(cutoff)) {
+        String partition = name(m);
         db.write(sql -> {
-          sql.update("DROP TABLE IF EXISTS " + name(m));
-          // The unpartitioned companions of the dropped rows go with them.
+          // Another node's maintenance may have dropped it since it was listed.
+          sql.queryOne("SELECT pg_advisory_xact_lock(?)", rs -> 1, LOCK_KEY);
+          if (sql.queryOne("SELECT 1 FROM pg_class WHERE oid = to_regclass(?)", rs -> 1, partition).isEmpty()) {
+            return 0;
+          }
+          // The unpartitioned companions of the partition's rows go with them, found in the
+          // partition itself before it is dropped.
           for (String table : List.of("chat_message_reactions", "chat_message_mentions", "chat_pins")) {
-            sql.update("DELETE FROM " + table + " WHERE message_id IN"
-                + " (SELECT message_id FROM chat_message_index WHERE created_at < ?)", sql.time(end));
+            sql.update("DELETE FROM " + table + " WHERE message_id IN (SELECT id FROM " + partition + ")");
           }
           // A thread's replies are never older than its root, so a dropped reply's root is dropped too.
-          sql.update("DELETE FROM chat_threads WHERE root_id IN"
-              + " (SELECT message_id FROM chat_message_index WHERE created_at < ?)", sql.time(end));
+          sql.update("DELETE FROM chat_threads WHERE root_id IN (SELECT id FROM " + partition + ")");
           sql.update("DELETE FROM chat_thread_replies WHERE created_at < ?", sql.time(end));
-          sql.update("DELETE FROM chat_message_index WHERE created_at < ?", sql.time(end));
-          return sql.update("DELETE FROM chat_message_keys WHERE created_at < ?", sql.time(end));
+          sql.update("DELETE FROM chat_message_keys WHERE created_at < ?", sql.time(end));
+          return sql.update("DROP TABLE IF EXISTS " + partition);
         });
         known.remove(m);
         dropped.add(m);

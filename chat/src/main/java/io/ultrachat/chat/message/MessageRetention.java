@@ -18,10 +18,14 @@ import org.slf4j.LoggerFactory;
  * is {@link MessagePartitions#dropEndingBefore}, whole partitions on PostgreSQL; this one cuts
  * at any instant, so it deletes rows.)
  *
- * <p>Messages go in batches of {@value #BATCH} per transaction, oldest first, found through the
- * unpartitioned {@code chat_message_index} (by conversation and time), so no transaction is long
+ * <p>Messages go in batches of at most {@value #BATCH} per transaction, so no transaction is long
  * and other writers (on SQLite, the one writer at a time) are never held up for more than a
- * batch. Each batch takes with its messages everything that refers to them: index and
+ * batch. A batch is found through the conversation's index by sequence: its {@value #BATCH}
+ * oldest messages, of which those created before the cutoff go, and the purge of a conversation
+ * ends at the first page with nothing to delete. Sequence follows creation time (both are taken
+ * as a message is sent; nodes' clocks may disagree by milliseconds), so a conversation's expired
+ * messages are the start of its sequence, and a message that a clock skew left behind a newer
+ * one goes at the next run. Each batch takes with its messages everything that refers to them:
  * idempotency-key rows, reactions, mentions, pins, a root's thread summary and a reply's link to
  * its root. Replies are never older than their root, so a purged reply's root is purged too; a
  * root can go while newer replies stay (they keep their {@code threadRootId}), as with partition
@@ -80,7 +84,7 @@ public final class MessageRetention {
       do {
         batch = purgeBatch(conversationId, cutoff);
         deleted += batch;
-      } while (batch == BATCH);
+      } while (batch > 0);
       if (deleted > 0) {
         purgedFrom.accept(conversationId);
       }
@@ -91,20 +95,25 @@ public final class MessageRetention {
 
   private record Doomed(long messageId, Instant createdAt) {}
 
-  /** One transaction: up to {@value #BATCH} of the conversation's oldest messages before the cutoff, with their companions. */
+  /**
+   * One transaction: those of the conversation's {@value #BATCH} oldest messages that were created
+   * before the cutoff, with their companions.
+   *
+   * @return how many went; {@code 0} ends the conversation's purge
+   */
   private int purgeBatch(long conversationId, Instant cutoff) {
     return db.write(sql -> {
-      List<Doomed> doomed = sql.query("SELECT message_id, created_at FROM chat_message_index WHERE thread_id = ? AND created_at < ?"
-          + " ORDER BY created_at LIMIT " + BATCH, rs -> new Doomed(rs.getLong("message_id"), sql.requiredInstant(rs, "created_at")),
-          conversationId, sql.time(cutoff));
+      List<Doomed> doomed = sql.query("SELECT id, created_at FROM messages WHERE thread_id = ? ORDER BY seq LIMIT " + BATCH,
+              rs -> new Doomed(rs.getLong("id"), sql.requiredInstant(rs, "created_at")), conversationId)
+          .stream().filter(d -> d.createdAt().isBefore(cutoff)).toList();
       if (doomed.isEmpty()) {
         return 0;
       }
       // The ids are numbers read from the database just now, so inlining them is safe; one list
       // literal serves every statement on both dialects.
       String ids = doomed.stream().map(d -> Long.toString(d.messageId())).collect(Collectors.joining(",", "(", ")"));
-      Instant oldest = doomed.getFirst().createdAt();
-      Instant newest = doomed.getLast().createdAt();
+      Instant oldest = doomed.stream().map(Doomed::createdAt).min(Instant::compareTo).orElseThrow();
+      Instant newest = doomed.stream().map(Doomed::createdAt).max(Instant::compareTo).orElseThrow();
       sql.update("DELETE FROM chat_message_reactions WHERE message_id IN " + ids);
       sql.update("DELETE FROM chat_message_mentions WHERE message_id IN " + ids);
       sql.update("DELETE FROM chat_pins WHERE conversation_id = ? AND message_id IN " + ids, conversationId);
@@ -114,7 +123,6 @@ public final class MessageRetention {
       // The time bounds let PostgreSQL visit only the partitions that hold the batch.
       sql.update("DELETE FROM messages WHERE thread_id = ? AND id IN " + ids + " AND created_at >= ? AND created_at <= ?",
           conversationId, sql.time(oldest), sql.time(newest));
-      sql.update("DELETE FROM chat_message_index WHERE message_id IN " + ids);
       return doomed.size();
     });
   }

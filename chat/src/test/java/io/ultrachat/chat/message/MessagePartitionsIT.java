@@ -11,8 +11,11 @@ import io.ultrachat.chat.conversation.JdbcConversationStore;
 import io.ultrachat.chat.message.MessageStore.NewMessage;
 import io.ultrachat.chat.workspace.JdbcWorkspaceStore;
 import io.ultrachat.chat.workspace.Workspace;
+import io.ultrachat.kernel.id.IdGenerator;
 import io.ultrachat.testkit.MutableClock;
+import java.time.Clock;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.time.YearMonth;
 import java.util.List;
 import java.util.Optional;
@@ -184,6 +187,33 @@ class MessagePartitionsIT extends StoreContract {
     assertThat(store.after(GENERAL, 0, 10)).containsExactly(m);
   }
 
+  // --- lookup by id ---
+
+  @Test
+  void aMessageIsFoundEditedAndDeletedByIdWhereverItsRowLies() {
+    partitions.ensureAhead();
+    IdGenerator ids = new IdGenerator(Clock.fixed(Instant.parse("2026-06-01T00:00:00.010Z"), ZoneOffset.UTC), 1);
+    // Issued in June, stored in May: the id's time window spans both partitions.
+    Message edge = append(ids.next(), Instant.parse("2026-05-31T23:59:59.999Z"));
+    // Stored 33 days after its id's time: outside the window, found by the unbounded lookup.
+    Message late = append(ids.next(), Instant.parse("2026-07-04T00:00:00Z"));
+    Message handMade = append(1000, Instant.parse("2026-05-20T00:00:00Z"));
+    assertThat(partitionOf(edge.id())).isEqualTo("messages_y2026m05");
+    assertThat(partitionOf(late.id())).isEqualTo("messages_y2026m07");
+
+    for (Message m : List.of(edge, late, handMade)) {
+      assertThat(store.find(GENERAL, m.id())).contains(m);
+      assertThat(store.find(GENERAL + 1, m.id())).as("another conversation's message").isEmpty();
+      assertThat(store.edit(GENERAL, m.id(), "edited " + m.id(), MAY_10, Mentions.NONE)).hasValueSatisfying(e -> {
+        assertThat(e.body()).contains("edited " + m.id());
+        assertThat(e.seq()).isEqualTo(m.seq());
+      });
+      assertThat(store.delete(GENERAL, m.id(), MAY_10)).hasValueSatisfying(d -> assertThat(d.deleted()).isTrue());
+    }
+    assertThat(store.find(GENERAL, ids.next())).isEmpty();
+    assertThat(scalar("SELECT COUNT(*) FROM messages WHERE deleted_at IS NOT NULL")).isEqualTo(3);
+  }
+
   // --- pruning ---
 
   @Test
@@ -229,6 +259,11 @@ class MessagePartitionsIT extends StoreContract {
     append(1001, Instant.parse("2026-05-31T23:59:59.999Z"));
     Message june = append(1002, Instant.parse("2026-06-01T00:00:00Z"));
     Message july = append(1003, Instant.parse("2026-07-04T00:00:00Z"));
+    ExtrasStore extras = new ExtrasStore(db());
+    for (long id = 1000; id <= 1003; id++) {
+      extras.addReaction(id + 100, GENERAL, id, ALICE, "tada", MAY_10, 20);
+      extras.pin(id + 200, GENERAL, id, ALICE, MAY_10, 100);
+    }
 
     List<YearMonth> dropped = partitions.dropEndingBefore(Instant.parse("2026-06-01T00:00:00Z"));
 
@@ -244,8 +279,10 @@ class MessagePartitionsIT extends StoreContract {
     assertThat(partitionOf(1002)).isEqualTo("messages_y2026m06");
     assertThat(store.after(GENERAL, 0, 10)).containsExactly(june, july);
     // Regression: retention left the unpartitioned companions of dropped messages behind.
-    assertThat(scalar("SELECT COUNT(*) FROM chat_message_index WHERE message_id IN (1000, 1001)")).isZero();
-    assertThat(scalar("SELECT COUNT(*) FROM chat_message_index WHERE message_id IN (1002, 1003)")).isEqualTo(2);
+    for (String companions : List.of("chat_message_reactions", "chat_pins")) {
+      assertThat(scalar("SELECT COUNT(*) FROM " + companions + " WHERE message_id IN (1000, 1001)")).as(companions).isZero();
+      assertThat(scalar("SELECT COUNT(*) FROM " + companions + " WHERE message_id IN (1002, 1003)")).as(companions).isEqualTo(2);
+    }
   }
 
   @Test

@@ -123,7 +123,6 @@ public abstract class MessageStoreContract extends StoreContract {
         .isInstanceOf(IllegalArgumentException.class);
 
     assertThat(countRows("messages")).isZero();
-    assertThat(countRows("chat_message_index")).isZero();
     assertThat(countRows("chat_message_keys")).isZero();
     assertThat(store.find(99, 1000)).isEmpty();
     assertThat(store.after(99, 0, 10)).isEmpty();
@@ -421,7 +420,6 @@ public abstract class MessageStoreContract extends StoreContract {
     assertThat(stored).extracting(Message::seq).containsExactlyElementsOf(expected);
     assertThat(stored).extracting(Message::id).doesNotHaveDuplicates().hasSize(threads * perThread);
     assertThat(countRows("messages")).isEqualTo(threads * perThread);
-    assertThat(countRows("chat_message_index")).isEqualTo(threads * perThread);
   }
 
   @Test
@@ -506,7 +504,6 @@ public abstract class MessageStoreContract extends StoreContract {
     assertThat(lastSeq(GENERAL)).isEqualTo(1);
     assertThat(store.after(GENERAL, 0, 100)).containsExactly(winner);
     assertThat(countRows("messages")).isEqualTo(1);
-    assertThat(countRows("chat_message_index")).isEqualTo(1);
     assertThat(countRows("chat_message_keys")).isEqualTo(1);
   }
 }
