@@ -74,7 +74,7 @@ public final class LoadGenerator {
         --url URL             server base URL, loopback only (default http://127.0.0.1:8080)
         --users N             accounts registered up front (default 64; 1..10000)
         --connections C       concurrent keep-alive connections (default 64; 1..1024)
-        --warmup S            seconds of warm-up, not measured (default 5; 0..120)
+        --warmup S            seconds of warm-up, not measured (default 5; 0..600)
         --duration S          measured seconds (default 20; 1..300)
         --rate R              open-loop target requests/s (default 0 = closed loop)
         --max-requests N      stop after N requests in total (default 50000000)
@@ -129,7 +129,7 @@ public final class LoadGenerator {
       Options o = new Options(scenario, url,
           range(m, "users", 64, 1, 10_000),
           range(m, "connections", 64, 1, 1024),
-          range(m, "warmup", 5, 0, 120),
+          range(m, "warmup", 5, 0, 600),
           range(m, "duration", 20, 1, 300),
           range(m, "rate", 0, 0, 1_000_000),
           Long.parseLong(take(m, "max-requests", "50000000")),
