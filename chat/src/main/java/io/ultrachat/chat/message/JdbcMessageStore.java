@@ -59,8 +59,8 @@ public final class JdbcMessageStore implements MessageStore {
       + "   WHERE thread_id = w.thread_id AND user_id = w.user_id AND client_id = w.client_id LIMIT 1) k";
 
   /**
-   * A batch's messages, client keys and last seqs in one statement. No form of its
-   * UPDATE keeps probing chat_conversations by key under a plan made while the table was small, so
+   * A batch's messages, client keys and last seqs in one statement. No form of its UPDATE keeps
+   * probing chat_conversations by key under a plan made while the table was small, so
    * the statement is run under a new text every minute ({@link #writeTogetherText}): PostgreSQL
    * then plans it afresh for the tables as they are and caches that plan for the minute. Planning
    * it for every batch instead cost 0.2–0.4 ms of PostgreSQL per batch, up to a third of the
@@ -276,10 +276,10 @@ public final class JdbcMessageStore implements MessageStore {
   }
 
   /**
-   * PostgreSQL: the new messages' rows in {@code messages} and {@code chat_message_keys}, and the conversations' new last sequence numbers, in one statement
-   * of array parameters. One round trip instead of three, and the same statement text for every
-   * batch size, so its plan is reused (the group commit's cost is mostly per round trip, not per
-   * row).
+   * PostgreSQL: the new messages' rows in {@code messages} and {@code chat_message_keys}, and the
+   * conversations' new last sequence numbers, in one statement of array parameters. One round trip
+   * instead of three, and the same statement text for every batch size, so its plan is reused
+   * (the group commit's cost is mostly per round trip, not per row).
    */
   private static void writeTogether(Sql sql, List<NewMessage> messages, long[] seqs, Map<Long, Long> lastSeqs)
       throws SQLException {
@@ -364,8 +364,9 @@ public final class JdbcMessageStore implements MessageStore {
   }
 
   /**
-   * What a new message has besides its rows in {@code messages} and {@code chat_message_keys}: its mentions and, for a reply, its thread link and summary. Both
-   * append paths call this once per new message, in the message's transaction.
+   * What a new message has besides its rows in {@code messages} and {@code chat_message_keys}: its
+   * mentions and, for a reply, its thread link and summary. Both append paths call this once per
+   * new message, in the message's transaction.
    */
   private static Appended writeDetails(Sql sql, NewMessage m, long seq) throws SQLException {
     writeMentions(sql, m.id(), m.conversationId(), seq, m.userId(), m.mentions());
