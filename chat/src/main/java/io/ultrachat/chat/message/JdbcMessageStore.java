@@ -453,9 +453,8 @@ public final class JdbcMessageStore implements MessageStore {
 
   /** Looks the message up within its id's time window, so PostgreSQL reads one partition (see {@link MessageRows}). */
   private static Optional<Message> find(Sql sql, long conversationId, long messageId) throws SQLException {
-    return MessageRows.byId(sql, messageId, "m.created_at", (condition, bounds) -> sql.queryOne(
-        "SELECT " + COLUMNS + FROM + " WHERE m.id = ? AND m.thread_id = ?" + condition, rs -> map(sql, rs),
-        MessageRows.params(messageId, conversationId, bounds)));
+    return MessageRows.byId(sql, "SELECT " + COLUMNS + FROM + " WHERE m.id = ? AND m.thread_id = ?", "m.created_at",
+        rs -> map(sql, rs), messageId, conversationId);
   }
 
   @Override

@@ -2,6 +2,7 @@ package io.ultrachat.chat.message;
 
 import io.ultrachat.kernel.id.IdGenerator;
 import io.ultrachat.store.jdbc.Dialect;
+import io.ultrachat.store.jdbc.RowMapper;
 import io.ultrachat.store.jdbc.Sql;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -19,31 +20,20 @@ import java.util.Optional;
  * nothing. This replaces an index table from message id to partition, which cost every append a
  * heap row and three index entries.
  */
-public final class MessageRows {
+final class MessageRows {
   /** How far a message's {@code created_at} may lie from its id's time and still be found by the bounded lookup. */
   static final Duration SLACK = Duration.ofDays(1);
 
   private MessageRows() {}
 
-  /** A lookup given an extra condition ({@code ""} or {@code " AND column >= ? AND column < ?"}) and its parameters. */
-  @FunctionalInterface
-  public interface Lookup<T> {
-    Optional<T> run(String condition, Object... conditionParams) throws SQLException;
-  }
-
   /**
-   * Runs {@code lookup} bounded to the time window of {@code messageId} on {@code column}, and
-   * again without the bound if that found nothing. SQLite has no partitions to skip, so there it
-   * runs once, unbounded.
+   * Runs {@code query}, whose two parameters are the message id and its conversation id, bounded to
+   * the time window of the id on {@code column}, and again without the bound if that found
+   * nothing. SQLite has no partitions to skip, so there it runs once, unbounded.
    */
-  public static <T> Optional<T> byId(Sql sql, long messageId, String column, Lookup<T> lookup) throws SQLException {
-    if (sql.dialect() != Dialect.POSTGRESQL) {
-      return lookup.run("");
-    }
-    Instant issued = IdGenerator.timestampOf(messageId);
-    Optional<T> near = lookup.run(" AND " + column + " >= ? AND " + column + " < ?",
-        sql.time(issued.minus(SLACK)), sql.time(issued.plus(SLACK)));
-    return near.isPresent() ? near : lookup.run("");
+  static <T> Optional<T> byId(Sql sql, String query, String column, RowMapper<T> mapper, long messageId,
+      long conversationId) throws SQLException {
+    return byId(sql, query, column, "", mapper, messageId, conversationId);
   }
 
   /**
@@ -51,20 +41,24 @@ public final class MessageRows {
    * message (a limit on its reactions); an unknown message takes no lock. SQLite runs one writer
    * at a time, so there it does nothing.
    */
-  public static void lock(Sql sql, long conversationId, long messageId) throws SQLException {
+  static void lock(Sql sql, long conversationId, long messageId) throws SQLException {
     if (sql.dialect() == Dialect.POSTGRESQL) {
-      byId(sql, messageId, "created_at", (condition, bounds) -> sql.queryOne(
-          "SELECT 1 FROM messages WHERE id = ? AND thread_id = ?" + condition + " FOR NO KEY UPDATE", rs -> 1,
-          params(messageId, conversationId, bounds)));
+      byId(sql, "SELECT 1 FROM messages WHERE id = ? AND thread_id = ?", "created_at", " FOR NO KEY UPDATE", rs -> 1,
+          messageId, conversationId);
     }
   }
 
-  /** {@code first} and {@code second}, then {@code rest}: a lookup's own parameters followed by its condition's. */
-  static Object[] params(Object first, Object second, Object... rest) {
-    Object[] all = new Object[2 + rest.length];
-    all[0] = first;
-    all[1] = second;
-    System.arraycopy(rest, 0, all, 2, rest.length);
-    return all;
+  /** {@link #byId}, with {@code tail} after the condition (a locking clause). */
+  private static <T> Optional<T> byId(Sql sql, String query, String column, String tail, RowMapper<T> mapper, long messageId,
+      long conversationId) throws SQLException {
+    if (sql.dialect() == Dialect.POSTGRESQL) {
+      Instant issued = IdGenerator.timestampOf(messageId);
+      Optional<T> near = sql.queryOne(query + " AND " + column + " >= ? AND " + column + " < ?" + tail, mapper,
+          messageId, conversationId, sql.time(issued.minus(SLACK)), sql.time(issued.plus(SLACK)));
+      if (near.isPresent()) {
+        return near;
+      }
+    }
+    return sql.queryOne(query + tail, mapper, messageId, conversationId);
   }
 }
